@@ -1,0 +1,187 @@
+/**
+ * The one validation layer of guarded-llm. Component constructors and the stacks program use the same rules, so a
+ * value is judged the same way whether it came from a stack file or from code; only the key prefix differs
+ * (`guarded-llm:ollama.cpu` in a stack, `OllamaService "llm" args.cpu` in code).
+ *
+ * Every rule records a problem and carries on, so that a user sees every mistake in one go, each on one line:
+ * `<key> = <value>: <what is allowed or how to fix it>`.
+ */
+
+/** One mistake: the full key, the value given, and what is allowed instead. */
+export interface Problem {
+    readonly key: string;
+    readonly value: unknown;
+    readonly expected: string;
+}
+
+/** Thrown before any resource is registered when a configuration or an args object has mistakes. */
+export class ConfigurationError extends Error {
+    constructor(readonly problems: readonly Problem[]) {
+        super(
+            `invalid configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+                problems.map((p) => `  ${formatProblem(p)}`).join("\n"),
+        );
+        this.name = "ConfigurationError";
+    }
+}
+
+/** Renders one problem as the single line users see. */
+export function formatProblem(problem: Problem): string {
+    return problem.value === undefined
+        ? `${problem.key}: ${problem.expected}`
+        : `${problem.key} = ${describeValue(problem.value)}: ${problem.expected}`;
+}
+
+function describeValue(value: unknown): string {
+    const text = JSON.stringify(value);
+    if (text === undefined) return String(value);
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/**
+ * Collects problems under a key prefix; `check()` throws them all at once. A key keeps only its first problem:
+ * later rules on the same key follow from the first (a missing region is not also a malformed one).
+ */
+export class Problems {
+    private readonly found: Problem[];
+
+    /**
+     * @param prefix prepended to every field name
+     * @param renames fields reported under another full key, e.g. `{ region: "gcp:region" }` where a stack
+     *   supplies a component's `region` argument from `gcp:region`
+     */
+    constructor(
+        readonly prefix = "",
+        private readonly renames: Record<string, string> = {},
+        found?: Problem[],
+    ) {
+        this.found = found ?? [];
+    }
+
+    /** A view that records into the same list under a longer prefix (e.g. `ollama.`). */
+    under(prefix: string, renames: Record<string, string> = {}): Problems {
+        return new Problems(this.prefix + prefix, renames, this.found);
+    }
+
+    key(field: string): string {
+        return this.renames[field] ?? this.prefix + field;
+    }
+
+    add(field: string, value: unknown, expected: string): void {
+        const key = this.key(field);
+        if (this.found.some((p) => p.key === key)) return;
+        this.found.push({ key, value, expected });
+    }
+
+    get list(): readonly Problem[] {
+        return this.found;
+    }
+
+    /** Throws a {@link ConfigurationError} naming every problem recorded so far. */
+    check(): void {
+        if (this.found.length > 0) throw new ConfigurationError([...this.found]);
+    }
+
+    // Each rule below returns whether the value passed, so callers can skip checks that depend on it.
+
+    integer(field: string, value: unknown, min: number, max: number, unit = ""): value is number {
+        const suffix = unit ? ` ${unit}` : "";
+        if (typeof value !== "number" || !Number.isInteger(value)) {
+            this.add(field, value, `must be a whole number from ${min} to ${max}${suffix}`);
+            return false;
+        }
+        if (value < min || value > max) {
+            this.add(field, value, `must be from ${min} to ${max}${suffix}`);
+            return false;
+        }
+        return true;
+    }
+
+    region(field: string, value: unknown): value is string {
+        return this.matches(field, value, REGION_PATTERN, 'must be a Google Cloud region such as "us-central1"');
+    }
+
+    boolean(field: string, value: unknown): value is boolean {
+        if (typeof value === "boolean") return true;
+        this.add(field, value, "must be true or false");
+        return false;
+    }
+
+    nonEmptyString(field: string, value: unknown): value is string {
+        if (typeof value === "string" && value.trim() !== "") return true;
+        this.add(field, value, "must be a non-empty string");
+        return false;
+    }
+
+    oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[]): value is T {
+        if (typeof value === "string" && (allowed as readonly string[]).includes(value)) return true;
+        this.add(field, value, `must be one of ${allowed.join(", ")}${didYouMean(value, allowed)}`);
+        return false;
+    }
+
+    matches(field: string, value: unknown, pattern: RegExp, expected: string): value is string {
+        if (typeof value === "string" && pattern.test(value)) return true;
+        this.add(field, value, expected);
+        return false;
+    }
+
+    array(field: string, value: unknown): value is unknown[] {
+        if (Array.isArray(value)) return true;
+        this.add(field, value, "must be a list");
+        return false;
+    }
+
+    object(field: string, value: unknown): value is Record<string, unknown> {
+        if (isPlainObject(value)) return true;
+        this.add(field, value, "must be an object (a map of keys to values)");
+        return false;
+    }
+
+    /** Reports every key of `value` that is not in `known`, suggesting the nearest known key. */
+    knownKeys(value: Record<string, unknown>, known: readonly string[], field = ""): void {
+        for (const k of Object.keys(value)) {
+            if (known.includes(k)) continue;
+            this.add(
+                `${field}${k}`,
+                undefined,
+                `unknown key${didYouMean(k, known)}; known keys: ${known.join(", ")}`,
+            );
+        }
+    }
+}
+
+/** The shape of a Google Cloud region name, e.g. `us-central1`, `northamerica-northeast2`. */
+export const REGION_PATTERN = /^[a-z]+-[a-z]+[0-9]+$/;
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** `" (did you mean \"x\"?)"` when `value` is a near miss of one of `options`, else `""`. */
+export function didYouMean(value: unknown, options: readonly string[]): string {
+    if (typeof value !== "string" || value === "") return "";
+    let best: string | undefined;
+    let bestDistance = Infinity;
+    for (const option of options) {
+        const distance = editDistance(value.toLowerCase(), option.toLowerCase());
+        if (distance < bestDistance) {
+            best = option;
+            bestDistance = distance;
+        }
+    }
+    const closeEnough = bestDistance <= Math.max(2, Math.floor(value.length / 3));
+    return best !== undefined && closeEnough ? ` (did you mean "${best}"?)` : "";
+}
+
+function editDistance(a: string, b: string): number {
+    let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, substitution);
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}

@@ -1,0 +1,61 @@
+/**
+ * The shared mock harness: one recording mock runtime for the whole suite (installed by `test/setup.ts` before
+ * any program code loads), and helpers to build something and read back what it registered.
+ */
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { installRecordingRuntime, RecordedResource, settle } from "../tools/mockRuntime";
+
+export const runtime = installRecordingRuntime("guarded-llm", "test");
+
+/** Default provider config of the suite, as a stack file would give it. */
+export const TEST_CONFIG: Record<string, string> = { "gcp:project": "test-project", "gcp:region": "us-central1" };
+
+/** Runs `build` under `config` and returns what it returned and every resource it registered. */
+export async function record<T>(build: () => T, config = TEST_CONFIG): Promise<{ result: T; resources: Recorded }> {
+    runtime.reset();
+    pulumi.runtime.setAllConfig(config);
+    const result = build();
+    await settle();
+    return { result, resources: new Recorded(runtime.resources()) };
+}
+
+/** The resources one build registered, with finders that fail loudly. */
+export class Recorded {
+    constructor(readonly all: RecordedResource[]) {}
+
+    ofType(type: string): RecordedResource[] {
+        return this.all.filter((r) => r.type === type);
+    }
+
+    /** The single resource of `type` (and `name`, if given); fails if there is not exactly one. */
+    one(type: string, name?: string): RecordedResource {
+        const matches = this.ofType(type).filter((r) => name === undefined || r.name === name);
+        assert.strictEqual(matches.length, 1, `expected one ${type}${name ? ` named ${name}` : ""}, found ${matches.length}`);
+        return matches[0];
+    }
+
+    byUrn(urn: string): RecordedResource {
+        const found = this.all.find((r) => r.urn === urn);
+        assert.ok(found, `no resource with urn ${urn}`);
+        return found;
+    }
+
+    /** Does `from` depend on `to`, directly or through the dependencies of its dependencies? */
+    dependsOn(from: RecordedResource, to: RecordedResource): boolean {
+        const seen = new Set<string>();
+        const walk = (urn: string): boolean => {
+            if (urn === to.urn) return true;
+            if (seen.has(urn)) return false;
+            seen.add(urn);
+            const r = this.all.find((x) => x.urn === urn);
+            return (r?.dependencies ?? []).some(walk);
+        };
+        return from.dependencies.some(walk);
+    }
+}
+
+/** The value of env var `name` on a Cloud Run container's recorded inputs. */
+export function envOf(container: { envs?: { name: string; value: string }[] }, name: string): string | undefined {
+    return container.envs?.find((e) => e.name === name)?.value;
+}

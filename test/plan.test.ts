@@ -1,0 +1,113 @@
+import * as assert from "assert";
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { ModelBucket } from "../components";
+import { buildPlan, readStackFile, renderPlan, renderTree, toStackExport } from "../tools/planner";
+import { record, runtime } from "./harness";
+
+const ROOT = path.join(__dirname, "..");
+const devFile = () => readStackFile(path.join(ROOT, "stacks", "Pulumi.dev.yaml"));
+
+function runPlanCli(...args: string[]) {
+    return spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/plan.ts", ...args], {
+        cwd: ROOT,
+        encoding: "utf8",
+    });
+}
+
+describe("offline plan", () => {
+    it("prints the resources as a tree under the stack, with key settings", async () => {
+        const text = renderTree(await buildPlan(runtime, "dev", devFile()));
+        const lines = text.split("\n");
+        assert.strictEqual(lines[0], "pulumi:pulumi:Stack guarded-llm-dev");
+        assert.ok(lines.includes("  guarded-llm:index:GuardedLlmEndpoint dev"));
+        assert.ok(lines.includes("      gcp:storage/bucket:Bucket dev-models [protected]"));
+        assert.ok(lines.includes("          ingress: INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER"));
+    });
+
+    it("writes the plan in the shape of pulumi stack export v3, with recorded dependencies", async () => {
+        const exported = toStackExport(await buildPlan(runtime, "dev", devFile()));
+        assert.strictEqual(exported.version, 3);
+        const resources = exported.deployment.resources;
+        for (const r of resources) {
+            assert.deepStrictEqual(
+                Object.keys(r).filter((k) => !["parent", "outputs", "protect", "retainOnDelete"].includes(k)),
+                ["urn", "custom", "type", "inputs", "dependencies", "propertyDependencies"],
+            );
+            for (const dep of r.dependencies) assert.ok(resources.some((x) => x.urn === dep), `dangling dependency ${dep}`);
+        }
+        const urn = (type: string) => resources.find((r) => r.type === type && r.custom)!.urn;
+        const service = resources.find((r) => r.type === "gcp:cloudrunv2/service:Service")!;
+        assert.ok(service.dependencies.includes(urn("gcp:cloudrunv2/job:Job")), "dependsOn edge recorded");
+        assert.ok(service.propertyDependencies.template.includes(urn("gcp:storage/bucket:Bucket")), "input edge recorded");
+        assert.strictEqual(resources.find((r) => r.type === "gcp:storage/bucket:Bucket")!.protect, true);
+    });
+
+    it("carries the stack exports as the root resource's outputs", async () => {
+        const root = toStackExport(await buildPlan(runtime, "dev", devFile())).deployment.resources[0];
+        assert.strictEqual(root.type, "pulumi:pulumi:Stack");
+        assert.deepStrictEqual((root as any).outputs, {
+            modelBucket: "dev-models",
+            models: ["gemma:2b"],
+            serviceAccount: "dev-ollama-run@guarded-llm-dev.iam.gserviceaccount.com",
+            serviceName: "dev-ollama",
+        });
+    });
+
+    it("writes every secret input as [secret]", async () => {
+        const { resources } = await record(
+            () => new ModelBucket("m", { location: "us-central1", labels: pulumi.secret({ owner: "team-a" }) }),
+        );
+        const bucket = resources.one("gcp:storage/bucket:Bucket");
+        assert.strictEqual(bucket.inputs.labels, "[secret]");
+        assert.deepStrictEqual(bucket.secretInputs, ["labels"]);
+        assert.doesNotMatch(JSON.stringify(bucket), /team-a/);
+    });
+
+    it("reads encrypted stack values as secrets without decrypting them", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
+        const file = path.join(dir, "Pulumi.s.yaml");
+        fs.writeFileSync(file, "config:\n  gcp:project: p\n  guarded-llm:tls:\n    key:\n      secure: v1:abc\n");
+        assert.deepStrictEqual(readStackFile(file), {
+            config: { "gcp:project": "p", "guarded-llm:tls": '{"key":"[secret]"}' },
+            secretKeys: ["guarded-llm:tls"],
+        });
+    });
+
+    it("summarises the plan with its resource count and outputs", async () => {
+        const text = renderPlan(await buildPlan(runtime, "dev", devFile()));
+        assert.match(text, /^Plan for stack "dev": 7 resources/);
+        assert.match(text, /\nStack outputs:\n {2}modelBucket: dev-models\n/);
+    });
+
+    it("CLI: runs the dev stack and writes the JSON plan", () => {
+        const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "dev.json");
+        const stdout = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/plan.ts", "--stack", "dev", "--json", out], { cwd: ROOT, encoding: "utf8" });
+        assert.match(stdout, /gcp:cloudrunv2\/service:Service dev-ollama/);
+        assert.strictEqual(JSON.parse(fs.readFileSync(out, "utf8")).version, 3);
+    });
+
+    it("CLI: an invalid config exits 1 with every problem, no stack trace and no plan file", () => {
+        const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "broken.json");
+        const result = runPlanCli("--config-file", "test/fixtures/Pulumi.broken.yaml", "--json", out);
+        assert.strictEqual(result.status, 1);
+        assert.strictEqual(result.stdout, "");
+        assert.deepStrictEqual(result.stderr.trim().split("\n").slice(1), [
+            '  gcp:region: is required: the region of every resource, e.g. "us-central1"',
+            '  guarded-llm:ollama.modles: unknown key (did you mean "models"?); known keys: image, gpuType, gpuZonalRedundancy, cpu, memory, concurrency, numParallel, timeoutSeconds, minInstances, maxInstances, port, modelsMountPath, models, modelMountOptions, pullJob, enableRunAppUrl, insecureAllowAllIngress',
+            "  guarded-llm:ollama.cpu = 2: nvidia-l4 needs at least 4 CPU",
+            '  guarded-llm:ollama.memory = "16GB": must be a size in Mi or Gi, e.g. "16Gi"',
+        ]);
+        assert.doesNotMatch(result.stderr, /\n\s+at /);
+        assert.ok(!fs.existsSync(out));
+    });
+
+    it("CLI: wrong usage exits 2 with the usage line", () => {
+        const result = runPlanCli("--stack");
+        assert.strictEqual(result.status, 2);
+        assert.match(result.stderr, /--stack needs a value\nusage: npm run plan/);
+    });
+});

@@ -1,0 +1,201 @@
+/**
+ * A recording Pulumi mock runtime, shared by the offline plan and the tests. It returns the provider-computed
+ * outputs the components read (ids, self links, `uri`, `email`, `address`, template names), throws on an invoke
+ * it does not know, and records every registration as the engine would see it: inputs (secrets redacted),
+ * parent, dependencies, property dependencies, protect and retainOnDelete.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import * as settings from "@pulumi/pulumi/runtime/settings";
+
+/** One registered resource, in the vocabulary of `pulumi stack export`. */
+export interface RecordedResource {
+    urn: string;
+    custom: boolean;
+    type: string;
+    name: string;
+    parent?: string;
+    /** The inputs the program passed, with every secret value replaced by `"[secret]"`. */
+    inputs: Record<string, any>;
+    /** Top-level input keys whose value is or holds a secret. */
+    secretInputs: string[];
+    dependencies: string[];
+    propertyDependencies: Record<string, string[]>;
+    protect?: boolean;
+    retainOnDelete?: boolean;
+    /** Outputs registered by components and the stack (`registerOutputs`). */
+    outputs?: Record<string, any>;
+}
+
+export const SECRET = "[secret]";
+export const UNKNOWN = "[unknown]";
+export const MOCK_PROJECT_NUMBER = "123456789012";
+export const MOCK_ADDRESS = "203.0.113.10";
+
+/** Compute collections by resource type, for the self links the mock returns. */
+const COMPUTE_COLLECTIONS: Record<string, string> = {
+    "gcp:compute/address:Address": "addresses",
+    "gcp:compute/forwardingRule:ForwardingRule": "forwardingRules",
+    "gcp:compute/regionBackendService:RegionBackendService": "backendServices",
+    "gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup": "networkEndpointGroups",
+    "gcp:compute/regionUrlMap:RegionUrlMap": "urlMaps",
+    "gcp:compute/regionTargetHttpsProxy:RegionTargetHttpsProxy": "targetHttpsProxies",
+    "gcp:compute/regionTargetHttpProxy:RegionTargetHttpProxy": "targetHttpProxies",
+    "gcp:compute/regionSslCertificate:RegionSslCertificate": "sslCertificates",
+    "gcp:compute/regionSslPolicy:RegionSslPolicy": "sslPolicies",
+    "gcp:compute/regionSecurityPolicy:RegionSecurityPolicy": "securityPolicies",
+    "gcp:compute/subnetwork:Subnetwork": "subnetworks",
+    "gcp:compute/network:Network": "networks",
+};
+
+class RecordingMocks implements pulumi.runtime.Mocks {
+    newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
+        const inputs = args.inputs ?? {};
+        const project: string = inputs.project ?? mockProject();
+        const name: string = inputs.name ?? args.name;
+        const state: Record<string, any> = { ...inputs, name };
+        const collection = COMPUTE_COLLECTIONS[args.type];
+        if (collection) {
+            const scope = inputs.region ? `regions/${inputs.region}` : "global";
+            state.selfLink = `https://www.googleapis.com/compute/v1/projects/${project}/${scope}/${collection}/${name}`;
+        }
+        switch (args.type) {
+            case "gcp:serviceaccount/account:Account":
+                state.email = `${inputs.accountId}@${project}.iam.gserviceaccount.com`;
+                state.member = `serviceAccount:${state.email}`;
+                state.name = `projects/${project}/serviceAccounts/${state.email}`;
+                break;
+            case "gcp:storage/bucket:Bucket":
+                state.url = `gs://${name}`;
+                break;
+            case "gcp:cloudrunv2/service:Service":
+                state.uri = `https://${name}-mock-uc.a.run.app`;
+                break;
+            case "gcp:compute/address:Address":
+                state.address = inputs.address ?? MOCK_ADDRESS;
+                break;
+            case "gcp:modelarmor/template:Template":
+                state.name = `projects/${project}/locations/${inputs.location}/templates/${inputs.templateId}`;
+                return { id: state.name, state };
+            case "gcp:certificatemanager/dnsAuthorization:DnsAuthorization":
+                state.dnsResourceRecords = [
+                    {
+                        name: `_acme-challenge.${inputs.domain}.`,
+                        type: "CNAME",
+                        data: `${args.name}.mock.authorize.certificatemanager.goog.`,
+                    },
+                ];
+                break;
+            case "tls:index/privateKey:PrivateKey":
+                state.privateKeyPem = "-----BEGIN RSA PRIVATE KEY-----\nMOCK\n-----END RSA PRIVATE KEY-----\n";
+                break;
+            case "tls:index/selfSignedCert:SelfSignedCert":
+                state.certPem = "-----BEGIN CERTIFICATE-----\nMOCK\n-----END CERTIFICATE-----\n";
+                break;
+        }
+        return { id: `${name}-id`, state };
+    }
+
+    call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
+        if (args.token === "gcp:organizations/getProject:getProject") {
+            const projectId = args.inputs.projectId ?? mockProject();
+            return { projectId, number: MOCK_PROJECT_NUMBER, name: projectId, id: `projects/${projectId}` };
+        }
+        throw new Error(`the mock runtime does not know the invoke ${args.token}`);
+    }
+}
+
+function mockProject(): string {
+    return new pulumi.Config("gcp").get("project") ?? "mock-project";
+}
+
+/** Turns a registration's raw property struct into plain JSON, secrets redacted and resources as URNs. */
+function toRecordedValue(value: any): any {
+    if (value === rpc.unknownValue) return UNKNOWN;
+    if (Array.isArray(value)) return value.map((v) => toRecordedValue(v));
+    if (value !== null && typeof value === "object") {
+        const sig = value[rpc.specialSigKey];
+        if (sig === rpc.specialSecretSig) return SECRET;
+        if (sig === rpc.specialResourceSig) return value.urn;
+        const result: Record<string, any> = {};
+        for (const [k, v] of Object.entries(value)) result[k] = toRecordedValue(v);
+        return result;
+    }
+    return value;
+}
+
+/** Does any leaf of `value` hold a secret? Nested secrets also taint their top-level key. */
+function containsSecret(value: any): boolean {
+    if (value === null || typeof value !== "object") return false;
+    if (value[rpc.specialSigKey] === rpc.specialSecretSig) return true;
+    return Object.values(value).some(containsSecret);
+}
+
+/** Records every registration that reaches `monitor` into `recorded`, then lets the mock monitor answer. */
+function recordRegistrations(monitor: MockMonitor, recorded: Map<string, RecordedResource>): void {
+    const registerResource = monitor.registerResource.bind(monitor);
+    const registerResourceOutputs = monitor.registerResourceOutputs.bind(monitor);
+    monitor.registerResource = (req: any, callback) => {
+        const raw = req.getObject()?.toJavaScript() ?? {};
+        const urn = (monitor as any).newUrn(req.getParent(), req.getType(), req.getName());
+        const propertyDependencies: Record<string, string[]> = {};
+        req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
+            propertyDependencies[key] = deps.getUrnsList();
+        });
+        const record: RecordedResource = {
+            urn,
+            custom: req.getCustom(),
+            type: req.getType(),
+            name: req.getName(),
+            parent: req.getParent() || undefined,
+            inputs: toRecordedValue(raw),
+            secretInputs: Object.keys(raw).filter((k) => containsSecret(raw[k])),
+            dependencies: req.getDependenciesList(),
+            propertyDependencies,
+        };
+        if (req.getProtect()) record.protect = true;
+        if (req.getRetainondelete()) record.retainOnDelete = true;
+        recorded.set(urn, record);
+        return registerResource(req, callback);
+    };
+    monitor.registerResourceOutputs = (req: any, callback) => {
+        const record = recorded.get(req.getUrn());
+        if (record) record.outputs = toRecordedValue(req.getOutputs()?.toJavaScript() ?? {});
+        registerResourceOutputs(req, callback);
+    };
+}
+
+/** The handle on an installed recording runtime. */
+export interface RecordingRuntime {
+    /** Every resource registered since the last {@link RecordingRuntime.reset}, in registration order. */
+    resources(): RecordedResource[];
+    /** Forgets what was recorded and runs what comes next as stack `stack` (`pulumi.getStack()`). */
+    reset(stack?: string): void;
+}
+
+/**
+ * Installs the recording mock runtime (not a preview, so outputs the mock returns are known). Call before the
+ * program or components are constructed.
+ */
+export function installRecordingRuntime(project = "guarded-llm", stack = "dev"): RecordingRuntime {
+    const recorded = new Map<string, RecordedResource>();
+    const activate = (stackName: string) => {
+        // setMocks also switches on the runtime features mocks support (secrets, resource references).
+        pulumi.runtime.setMocks(new RecordingMocks(), project, stackName, false);
+        recordRegistrations((settings as any).getMonitor(), recorded);
+    };
+    activate(stack);
+    return {
+        resources: () => [...recorded.values()],
+        reset: (nextStack = stack) => {
+            recorded.clear();
+            activate(nextStack);
+        },
+    };
+}
+
+/** Waits until every registration the program started has reached the mock monitor. */
+export async function settle(): Promise<void> {
+    await (settings as any).waitForRPCs();
+}

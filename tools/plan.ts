@@ -1,0 +1,76 @@
+/**
+ * `npm run plan -- --stack <name> | --config-file <path> [--json <file>]`
+ *
+ * Shows what a stack would build without the Pulumi CLI or cloud credentials. Exits 1 with one line per problem
+ * (and writes no plan) when the configuration is invalid; exits 2 on wrong usage.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { ConfigurationError, formatProblem } from "../components/validation";
+import { installRecordingRuntime } from "./mockRuntime";
+import { buildPlan, readStackFile, renderPlan, toStackExport } from "./planner";
+
+const USAGE = "usage: npm run plan -- (--stack <name> | --config-file <path>) [--json <file>]";
+
+interface PlanArgs {
+    stack: string;
+    configFile: string;
+    jsonFile?: string;
+}
+
+function parseArgs(argv: string[]): PlanArgs {
+    const options: Record<string, string> = {};
+    for (let i = 0; i < argv.length; i++) {
+        const flag = argv[i];
+        if (!["--stack", "--config-file", "--json"].includes(flag)) throw new UsageError(`unknown argument "${flag}"`);
+        const value = argv[++i];
+        if (value === undefined || value.startsWith("--")) throw new UsageError(`${flag} needs a value`);
+        options[flag] = value;
+    }
+    if ((options["--stack"] === undefined) === (options["--config-file"] === undefined)) {
+        throw new UsageError("give exactly one of --stack and --config-file");
+    }
+    const configFile = options["--config-file"] ?? path.join(__dirname, "..", "stacks", `Pulumi.${options["--stack"]}.yaml`);
+    if (!fs.existsSync(configFile)) throw new UsageError(`no stack file at ${configFile}`);
+    const stack = options["--stack"] ?? path.basename(configFile).replace(/^Pulumi\./, "").replace(/\.ya?ml$/, "");
+    return { stack, configFile, jsonFile: options["--json"] };
+}
+
+class UsageError extends Error {}
+
+async function main(): Promise<number> {
+    let args: PlanArgs;
+    try {
+        args = parseArgs(process.argv.slice(2));
+    } catch (e) {
+        if (!(e instanceof UsageError)) throw e;
+        console.error(`plan: ${e.message}\n${USAGE}`);
+        return 2;
+    }
+    const runtime = installRecordingRuntime("guarded-llm", args.stack);
+    try {
+        const plan = await buildPlan(runtime, args.stack, readStackFile(args.configFile));
+        console.log(renderPlan(plan));
+        if (args.jsonFile) {
+            fs.writeFileSync(args.jsonFile, JSON.stringify(toStackExport(plan), null, 2) + "\n");
+            console.log(`\nWrote ${args.jsonFile}`);
+        }
+        return 0;
+    } catch (e) {
+        if (e instanceof ConfigurationError) {
+            console.error(`plan: ${args.configFile} is not a valid stack configuration:`);
+            for (const problem of e.problems) console.error(`  ${formatProblem(problem)}`);
+        } else {
+            console.error(`plan: ${e instanceof Error ? e.message : String(e)}`);
+        }
+        return 1;
+    }
+}
+
+main().then(
+    (code) => process.exit(code),
+    (e) => {
+        console.error(`plan: ${e instanceof Error ? e.message : String(e)}`);
+        process.exit(1);
+    },
+);
