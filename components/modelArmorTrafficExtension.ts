@@ -1,0 +1,186 @@
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import { Problems } from "./validation";
+
+/** What Model Armor screens: prompts and responses, or only one side as an explicit choice. */
+export type ScreeningDirection = "both" | "prompts" | "responses";
+export const SCREENING_DIRECTIONS: readonly ScreeningDirection[] = ["both", "prompts", "responses"];
+
+/** Arguments of {@link ModelArmorTrafficExtension}. */
+export interface ModelArmorTrafficExtensionArgs {
+    /** Region of the load balancer; Model Armor's callout endpoint and templates must be in the same region. */
+    readonly region: string;
+    /** Project of the load balancer. @default the provider's project (`gcp:project`) */
+    readonly project?: pulumi.Input<string>;
+    /** Self link of the HTTPS forwarding rule (`RegionalHttpsLoadBalancer.httpsForwardingRule.selfLink`). */
+    readonly forwardingRuleSelfLink: pulumi.Input<string>;
+    /** Full path of the prompt template (`ModelArmorPolicy.promptTemplateId`), never a hand-typed id. */
+    readonly promptTemplateId: pulumi.Input<string>;
+    /** Full path of the response template (`ModelArmorPolicy.responseTemplateId`). */
+    readonly responseTemplateId: pulumi.Input<string>;
+    /**
+     * Exact paths whose traffic the extension screens: the paths the URL map routes to Ollama
+     * (`RegionalHttpsLoadBalancer.routedPaths`). Other paths never reach the backend.
+     */
+    readonly screenedPaths: readonly string[];
+    /** Screen prompts and responses (`both`), or only `prompts` or only `responses`. @default "both" */
+    readonly screen?: ScreeningDirection;
+    /**
+     * Let traffic through unscreened when the Model Armor callout fails or times out. Fail closed (a 500) is
+     * the only safe default for a guard. @default false
+     */
+    readonly failOpen?: boolean;
+    /** Per-message callout timeout, 10ms..1000ms, e.g. "500ms" or "1s"; Model Armor adds ~250 ms. @default "1s" */
+    readonly timeout?: string;
+    /** Project holding the templates, where the Service Extensions agent needs `roles/modelarmor.user`. @default `project` */
+    readonly templateProject?: pulumi.Input<string>;
+    /** Grant the Service Extensions service agent the three roles the callout needs. @default true */
+    readonly grantServiceAgentRoles?: boolean;
+}
+
+/** The six events of Google's example: both directions, headers, body and trailers. */
+const REQUEST_EVENTS = ["REQUEST_HEADERS", "REQUEST_BODY", "REQUEST_TRAILERS"];
+const RESPONSE_EVENTS = ["RESPONSE_HEADERS", "RESPONSE_BODY", "RESPONSE_TRAILERS"];
+
+/** Roles of the Service Extensions agent (`service-<number>@gcp-sa-dep`) on the load balancer's project. */
+export const CALLOUT_ROLES = ["roles/modelarmor.calloutUser", "roles/serviceusage.serviceUsageConsumer"] as const;
+/** Role of the agent on the project that holds the templates. */
+export const TEMPLATE_USER_ROLE = "roles/modelarmor.user";
+
+const TIMEOUT_PATTERN = /^(\d+)ms$|^(\d+(?:\.\d+)?)s$/;
+
+/** Milliseconds of a timeout such as "500ms" or "1s"; undefined when malformed. */
+export function timeoutInMs(timeout: string): number | undefined {
+    const match = TIMEOUT_PATTERN.exec(timeout);
+    if (!match) return undefined;
+    return match[1] !== undefined ? Number(match[1]) : Math.round(Number(match[2]) * 1000);
+}
+
+export function validateModelArmorTrafficExtensionArgs(args: ModelArmorTrafficExtensionArgs, problems: Problems): void {
+    problems.region("region", args.region);
+    if (args.screen !== undefined) problems.oneOf("screen", args.screen, SCREENING_DIRECTIONS);
+    if (args.failOpen !== undefined) problems.boolean("failOpen", args.failOpen);
+    if (args.grantServiceAgentRoles !== undefined) problems.boolean("grantServiceAgentRoles", args.grantServiceAgentRoles);
+    if (args.timeout !== undefined) {
+        const ms = typeof args.timeout === "string" ? timeoutInMs(args.timeout) : undefined;
+        if (ms === undefined || ms < 10 || ms > 1000) {
+            problems.add("timeout", args.timeout, 'must be from 10ms to 1000ms, written like "500ms" or "1s"');
+        }
+    }
+    if (problems.array("screenedPaths", args.screenedPaths)) {
+        if (args.screenedPaths.length === 0) problems.add("screenedPaths", args.screenedPaths, "must name at least one path");
+        args.screenedPaths.forEach((p, i) =>
+            problems.matches(`screenedPaths[${i}]`, p, /^\/[^\s"\\?#]*$/, 'must be a path starting with "/", e.g. "/v1/chat/completions"'),
+        );
+    }
+}
+
+/**
+ * The `model_armor_settings` metadata: ONE string holding a JSON array (GCP-NOTES section 1). The keys are
+ * `user_prompt_template_id` and `model_response_template_id`; `request_template_id`/`response_template_id`
+ * belong to Agent Gateway and would be ignored here. `"model": "default"` applies to every model.
+ */
+export function modelArmorSettings(screen: ScreeningDirection, promptTemplateId: string, responseTemplateId: string): string {
+    return JSON.stringify([
+        {
+            model: "default",
+            ...(screen !== "responses" ? { user_prompt_template_id: promptTemplateId } : {}),
+            ...(screen !== "prompts" ? { model_response_template_id: responseTemplateId } : {}),
+        },
+    ]);
+}
+
+/** Callout events per direction; request headers are always sent so Model Armor sees which API is called. */
+export function screeningEvents(screen: ScreeningDirection): string[] {
+    if (screen === "prompts") return [...REQUEST_EVENTS];
+    if (screen === "responses") return ["REQUEST_HEADERS", ...RESPONSE_EVENTS];
+    return [...REQUEST_EVENTS, ...RESPONSE_EVENTS];
+}
+
+/**
+ * CEL matching exactly the routed paths. `request.path` may carry the query string, so `?...` is matched too:
+ * otherwise `/v1/chat/completions?x` would be routed by the URL map (which ignores queries) yet skip screening.
+ */
+export function screenedPathsCel(paths: readonly string[]): string {
+    return paths.map((p) => `request.path == "${p}" || request.path.startsWith("${p}?")`).join(" || ");
+}
+
+/**
+ * A Service Extensions traffic extension that sends every prompt and response of the routed paths through Model
+ * Armor, on the HTTPS forwarding rule of a regional external Application Load Balancer; plus the IAM the Service
+ * Extensions agent needs.
+ */
+export class ModelArmorTrafficExtension extends pulumi.ComponentResource {
+    /** The traffic extension. At most one may exist per forwarding rule. */
+    public readonly extension: gcp.networkservices.LbTrafficExtension;
+    /** The agent's role grants (empty when `grantServiceAgentRoles` is false). */
+    public readonly serviceAgentGrants: gcp.projects.IAMMember[];
+    /** The `model_armor_settings` metadata as sent. */
+    public readonly settings: pulumi.Output<string>;
+    /** What is screened. */
+    public readonly screen: ScreeningDirection;
+
+    constructor(name: string, args: ModelArmorTrafficExtensionArgs, opts?: pulumi.ComponentResourceOptions) {
+        const problems = new Problems(`ModelArmorTrafficExtension "${name}" args.`);
+        validateModelArmorTrafficExtensionArgs(args, problems);
+        problems.check();
+        super("guarded-llm:index:ModelArmorTrafficExtension", name, {}, opts);
+
+        this.screen = args.screen ?? "both";
+        // IAM members need an explicit project; fall back to the provider's, as the other resources do.
+        const project = pulumi
+            .output(args.project ?? gcp.organizations.getProjectOutput({}, { parent: this }).projectId)
+            .apply((id) => id ?? "");
+        this.serviceAgentGrants = args.grantServiceAgentRoles === false ? [] : this.grantServiceAgent(name, project, args);
+
+        const screen = this.screen;
+        this.settings = pulumi
+            .all([args.promptTemplateId, args.responseTemplateId])
+            .apply(([prompt, response]) => modelArmorSettings(screen, prompt, response));
+        const timeoutMs = timeoutInMs(args.timeout ?? "1s")!;
+        this.extension = new gcp.networkservices.LbTrafficExtension(
+            name,
+            {
+                project: args.project,
+                location: args.region,
+                loadBalancingScheme: "EXTERNAL_MANAGED",
+                forwardingRules: [args.forwardingRuleSelfLink],
+                extensionChains: [
+                    {
+                        name: "model-armor",
+                        matchCondition: { celExpression: screenedPathsCel(args.screenedPaths) },
+                        extensions: [
+                            {
+                                name: "model-armor",
+                                // Google services are called by host name, with no `authority`.
+                                service: `modelarmor.${args.region}.rep.googleapis.com`,
+                                supportedEvents: screeningEvents(screen),
+                                timeout: `${timeoutMs / 1000}s`,
+                                failOpen: args.failOpen ?? false,
+                                metadata: { model_armor_settings: this.settings },
+                            },
+                        ],
+                    },
+                ],
+            },
+            // Callouts fail (closed) until the agent holds its roles.
+            { parent: this, dependsOn: this.serviceAgentGrants },
+        );
+        this.registerOutputs({ settings: this.settings });
+    }
+
+    private grantServiceAgent(
+        name: string,
+        project: pulumi.Output<string>,
+        args: ModelArmorTrafficExtensionArgs,
+    ): gcp.projects.IAMMember[] {
+        const number = gcp.organizations.getProjectOutput({ projectId: project }, { parent: this }).number;
+        const agent = pulumi.interpolate`serviceAccount:service-${number}@gcp-sa-dep.iam.gserviceaccount.com`;
+        const grant = (role: string, onProject: pulumi.Input<string>) =>
+            new gcp.projects.IAMMember(`${name}-${role.split(/[/.]/).pop()}`, { project: onProject, role, member: agent }, { parent: this });
+        return [
+            ...CALLOUT_ROLES.map((role) => grant(role, project)),
+            grant(TEMPLATE_USER_ROLE, args.templateProject ?? project),
+        ];
+    }
+}
