@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ModelBucket } from "./modelBucket";
+import { ENDPOINT_APIS, ProjectApis } from "./projectApis";
 import { OllamaService, OllamaServiceArgs, validateOllamaServiceArgs } from "./ollamaService";
 import { Problems } from "./validation";
 
@@ -16,6 +17,11 @@ export interface GuardedLlmEndpointArgs {
      * @default a new, protected {@link ModelBucket}
      */
     readonly existingModelBucketName?: pulumi.Input<string>;
+    /**
+     * Enable the APIs the endpoint needs ({@link ENDPOINT_APIS}) and create everything after them. APIs are never
+     * disabled on destroy. @default false
+     */
+    readonly enableApis?: boolean;
 }
 
 /** The whole guarded LLM endpoint from one args object; what the stacks build. */
@@ -26,6 +32,8 @@ export class GuardedLlmEndpoint extends pulumi.ComponentResource {
     public readonly modelBucketName: pulumi.Output<string>;
     /** The Ollama service and its model-pull job. */
     public readonly ollama: OllamaService;
+    /** The enabled APIs, when `enableApis` is set. */
+    public readonly apis?: ProjectApis;
 
     constructor(name: string, args: GuardedLlmEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
         const problems = new Problems(`GuardedLlmEndpoint "${name}" args.`);
@@ -33,16 +41,20 @@ export class GuardedLlmEndpoint extends pulumi.ComponentResource {
             { ...args.ollama, region: args.region, modelBucketName: "" },
             problems.under("ollama.", { region: problems.key("region") }),
         );
+        if (args.enableApis !== undefined) problems.boolean("enableApis", args.enableApis);
         problems.check();
         super("guarded-llm:index:GuardedLlmEndpoint", name, {}, opts);
 
+        if (args.enableApis) this.apis = new ProjectApis(`${name}-apis`, { project: args.project, apis: ENDPOINT_APIS }, { parent: this });
+        // Every child takes its project from here: with APIs enabled, it resolves only once they are.
+        const project = this.apis?.readyProject ?? args.project;
         if (args.existingModelBucketName === undefined) {
-            this.modelBucket = new ModelBucket(`${name}-models`, { location: args.region, project: args.project }, { parent: this });
+            this.modelBucket = new ModelBucket(`${name}-models`, { location: args.region, project }, { parent: this });
         }
         this.modelBucketName = this.modelBucket?.bucketName ?? pulumi.output(args.existingModelBucketName!);
         this.ollama = new OllamaService(
             `${name}-ollama`,
-            { ...args.ollama, region: args.region, project: args.project, modelBucketName: this.modelBucketName },
+            { ...args.ollama, region: args.region, project, modelBucketName: this.modelBucketName },
             { parent: this },
         );
         this.registerOutputs({ modelBucketName: this.modelBucketName, serviceName: this.ollama.serviceName });

@@ -18,6 +18,8 @@ export interface StackConfig {
     /** Prefix of every resource name; lets several stacks share one project. */
     namePrefix: string;
     ollama: OllamaConfig;
+    /** Enable the APIs the endpoint needs (`guarded-llm:enableApis`, default true as declared in Pulumi.yaml). */
+    enableApis: boolean;
     /** Lines the offline plan and `pulumi up` show as warnings. */
     warnings: string[];
 }
@@ -28,7 +30,7 @@ const OLLAMA_KEYS = [
     "enableRunAppUrl", "insecureAllowAllIngress",
 ] as const;
 const PULL_JOB_KEYS = ["cpu", "memory", "timeoutSeconds"] as const;
-const PROJECT_KEYS = ["ollama", "namePrefix"] as const;
+const PROJECT_KEYS = ["ollama", "namePrefix", "enableApis"] as const;
 
 /**
  * Parses a flat config map as Pulumi holds it (`"guarded-llm:ollama"` -> JSON text) into a {@link StackConfig}.
@@ -53,13 +55,16 @@ export function parseStackConfig(raw: Record<string, string>, stackName: string)
     problems.matches(`${PROJECT_NAMESPACE}:namePrefix`, namePrefix, /^[a-z][a-z0-9-]{0,11}$/,
         "must be 1-12 lowercase letters, digits and hyphens, starting with a letter (it prefixes service account ids)");
 
+    const enableApis = projectKeys.enableApis ?? true;
+    problems.boolean(`${PROJECT_NAMESPACE}:enableApis`, enableApis);
+
     const ollama = readObject(problems, "ollama", projectKeys.ollama, OLLAMA_KEYS) as OllamaConfig;
     if (isPlainObject(ollama.pullJob)) problems.under(`${PROJECT_NAMESPACE}:ollama.pullJob.`).knownKeys(ollama.pullJob, PULL_JOB_KEYS);
     validateOllamaServiceArgs({ ...ollama, region: region ?? "", modelBucketName: "" },
         problems.under(`${PROJECT_NAMESPACE}:ollama.`, { region: "gcp:region" }));
 
     problems.check();
-    return { project: project!, region: region!, namePrefix: namePrefix as string, ollama, warnings: [] };
+    return { project: project!, region: region!, namePrefix: namePrefix as string, ollama, enableApis: enableApis as boolean, warnings: [] };
 }
 
 /** Reads the running program's configuration (under `pulumi up`, or the offline plan's mock runtime). */

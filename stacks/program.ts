@@ -9,6 +9,7 @@ export function buildStack(config: StackConfig) {
         region: config.region,
         project: config.project,
         ollama: config.ollama,
+        enableApis: config.enableApis,
     });
     return {
         serviceName: endpoint.ollama.serviceName,

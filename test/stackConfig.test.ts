@@ -18,7 +18,7 @@ const ollama = (value: object) => ({ ...BASE, "guarded-llm:ollama": JSON.stringi
 describe("stack config", () => {
     it("accepts the minimal config and applies defaults later, in the components", () => {
         const config = parseStackConfig(BASE, "dev");
-        assert.deepStrictEqual(config, { project: "my-project", region: "us-central1", namePrefix: "dev", ollama: {}, warnings: [] });
+        assert.deepStrictEqual(config, { project: "my-project", region: "us-central1", namePrefix: "dev", ollama: {}, enableApis: true, warnings: [] });
     });
 
     it("requires gcp:project and gcp:region", () => {
@@ -36,7 +36,7 @@ describe("stack config", () => {
 
     it("refuses unknown project keys with a suggestion", () => {
         assert.deepStrictEqual(problemsOf({ ...BASE, "guarded-llm:olama": "{}" }), [
-            'guarded-llm:olama: unknown key (did you mean "ollama"?); known keys: ollama, namePrefix',
+            'guarded-llm:olama: unknown key (did you mean "ollama"?); known keys: ollama, namePrefix, enableApis',
         ]);
     });
 

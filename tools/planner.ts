@@ -3,10 +3,11 @@
  * renders what it would build as a tree and as a `pulumi stack export` (version 3) document.
  */
 import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { isPlainObject } from "../components/validation";
-import { readStackConfig } from "../stacks/config";
+import { PROJECT_NAMESPACE, readStackConfig } from "../stacks/config";
 import { buildStack } from "../stacks/program";
 import { RecordedResource, RecordingRuntime, SECRET, settle } from "./mockRuntime";
 
@@ -25,14 +26,31 @@ export interface Plan {
     warnings: string[];
 }
 
+const PROJECT_FILE = path.join(__dirname, "..", "Pulumi.yaml");
+
 /**
- * Reads a `Pulumi.<stack>.yaml` file. Encrypted (`secure:`) values cannot be decrypted offline: they become the
+ * Reads a `Pulumi.<stack>.yaml` file, with the defaults of the project's typed config keys (`Pulumi.yaml`)
+ * applied as the Pulumi CLI would. Encrypted (`secure:`) values cannot be decrypted offline: they become the
  * placeholder `"[secret]"` and their keys are marked secret, as Pulumi would.
  */
-export function readStackFile(path: string): StackFileConfig {
-    const document = parseYaml(fs.readFileSync(path, "utf8")) ?? {};
+export function readStackFile(file: string): StackFileConfig {
+    const { config, secretKeys } = readConfigMap(file);
+    for (const [key, declaration] of Object.entries(projectConfigDeclarations())) {
+        const fullKey = key.includes(":") ? key : `${PROJECT_NAMESPACE}:${key}`;
+        if (config[fullKey] === undefined && declaration.default !== undefined) config[fullKey] = String(declaration.default);
+    }
+    return { config, secretKeys };
+}
+
+function projectConfigDeclarations(): Record<string, { default?: unknown }> {
+    const project = parseYaml(fs.readFileSync(PROJECT_FILE, "utf8"));
+    return (project?.config ?? {}) as Record<string, { default?: unknown }>;
+}
+
+function readConfigMap(file: string): StackFileConfig {
+    const document = parseYaml(fs.readFileSync(file, "utf8")) ?? {};
     if (!isPlainObject(document) || (document.config !== undefined && !isPlainObject(document.config))) {
-        throw new Error(`${path}: expected a "config:" map`);
+        throw new Error(`${file}: expected a "config:" map`);
     }
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
@@ -112,6 +130,7 @@ const KEY_SETTINGS: Record<string, string[]> = {
     "gcp:storage/bucket:Bucket": ["location", "uniformBucketLevelAccess", "publicAccessPrevention", "forceDestroy"],
     "gcp:storage/bucketIAMMember:BucketIAMMember": ["role", "member"],
     "gcp:serviceaccount/account:Account": ["accountId"],
+    "gcp:projects/service:Service": ["service"],
 };
 
 /** The resources as an indented tree, each with its key settings. */
