@@ -1,15 +1,21 @@
 import { createHash } from "crypto";
 
 /**
+ * A lowercase slug of `name` (letters, digits and hyphens, starting with a letter) of at most `maxLength`
+ * characters. Longer names are cut and end in a hash of the whole name, so two components never collide.
+ */
+export function boundedSlug(name: string, maxLength: number): string {
+    const slug = name.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^[^a-z]+/, "").replace(/-+$/, "");
+    const base = slug === "" ? "guarded-llm" : slug;
+    return base.length <= maxLength ? base : `${base.slice(0, maxLength - 7).replace(/-+$/, "")}-${shortHash(base, 6)}`;
+}
+
+/**
  * A service account id (6-30 characters, lowercase letters, digits and hyphens, starting with a letter) derived
- * from a component name and a role suffix. Long names are shortened with a hash so two components never collide.
+ * from a component name and a role suffix.
  */
 export function serviceAccountId(componentName: string, suffix: string): string {
-    const slug = componentName.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^[^a-z]+/, "").replace(/-+$/, "");
-    const base = slug === "" ? "guarded-llm" : slug;
-    const room = 30 - suffix.length - 1;
-    const shortened = base.length <= room ? base : `${base.slice(0, room - 7).replace(/-+$/, "")}-${shortHash(base, 6)}`;
-    const id = `${shortened}-${suffix}`;
+    const id = `${boundedSlug(componentName, 30 - suffix.length - 1)}-${suffix}`;
     return id.length >= 6 ? id : `${id}-sa`.padEnd(6, "0");
 }
 

@@ -1,0 +1,337 @@
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { ModelArmorFloorSetting, ModelArmorFloorSettingArgs } from "../components/modelArmorFloorSetting";
+import {
+    modelArmorTemplateId,
+    ModelArmorPolicy,
+    ModelArmorPolicyArgs,
+    resolveModelArmorSettings,
+    validateModelArmorPolicyArgs,
+} from "../components/modelArmorPolicy";
+import { formatProblem, Problems } from "../components/validation";
+import { record, Recorded } from "./harness";
+
+const TEMPLATE = "gcp:modelarmor/template:Template";
+const FLOOR = "gcp:modelarmor/floorsetting:Floorsetting";
+const ARTICLE_MESSAGE = "Guardian, a critical flaw has been detected in the very incantation you are attempting to cast.";
+
+async function build(args: Partial<ModelArmorPolicyArgs> = {}) {
+    return record(() => new ModelArmorPolicy("llm", { region: "us-central1", ...args }));
+}
+const prompt = (r: Recorded) => r.one(TEMPLATE, "llm-prompt").inputs;
+const response = (r: Recorded) => r.one(TEMPLATE, "llm-response").inputs;
+
+/** Resolves an output under the mock runtime (not a preview, so every value is known). */
+const valueOf = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
+
+/** The message of the ConfigurationError that `build` throws. */
+function errorOf(build: () => unknown): string {
+    try {
+        build();
+    } catch (e) {
+        return (e as Error).message;
+    }
+    return assert.fail("expected a ConfigurationError");
+}
+const policyError = (args: object) =>
+    errorOf(() => new ModelArmorPolicy("llm", { region: "us-central1", ...args } as ModelArmorPolicyArgs));
+
+const basicSdp = (filterEnforcement: string) => ({ basicConfig: { filterEnforcement } });
+const rai = (confidenceLevel: string, ...types: string[]) => ({
+    raiFilters: types.map((filterType) => ({ filterType, confidenceLevel })),
+});
+const ALL_RAI = ["SEXUALLY_EXPLICIT", "HATE_SPEECH", "HARASSMENT", "DANGEROUS"];
+
+describe("ModelArmorPolicy", () => {
+    it("article: reproduces seed 000's `gcloud model-armor templates create` on both templates, flag by flag", async () => {
+        const { resources: r } = await build({ preset: "article" });
+        const expected = {
+            filterConfig: {
+                // --rai-settings-filters (in the article's order)
+                raiSettings: rai("MEDIUM_AND_ABOVE", "HATE_SPEECH", "HARASSMENT", "SEXUALLY_EXPLICIT"),
+                // --basic-config-filter-enforcement=enabled
+                sdpSettings: basicSdp("ENABLED"),
+                // --pi-and-jailbreak-filter-settings-enforcement=enabled, -confidence-level=LOW_AND_ABOVE
+                piAndJailbreakFilterSettings: { filterEnforcement: "ENABLED", confidenceLevel: "LOW_AND_ABOVE" },
+                // --malicious-uri-filter-settings-enforcement=enabled
+                maliciousUriFilterSettings: { filterEnforcement: "ENABLED" },
+            },
+            templateMetadata: {
+                customLlmResponseSafetyErrorCode: 798,
+                customLlmResponseSafetyErrorMessage: ARTICLE_MESSAGE,
+                customPromptSafetyErrorCode: 799,
+                customPromptSafetyErrorMessage: ARTICLE_MESSAGE,
+                ignorePartialInvocationFailures: true,
+                logTemplateOperations: true, // --template-metadata-log-operations
+                logSanitizeOperations: true,
+                // Not in the article: unset means INSPECT_AND_BLOCK (API enum ENFORCEMENT_TYPE_UNSPECIFIED); written out.
+                enforcementType: "INSPECT_AND_BLOCK",
+            },
+        };
+        for (const [side, inputs] of [["prompt", prompt(r)], ["response", response(r)]] as const) {
+            assert.deepStrictEqual({ filterConfig: inputs.filterConfig, templateMetadata: inputs.templateMetadata }, expected, side);
+            assert.strictEqual(inputs.location, "us-central1");
+            assert.strictEqual(inputs.templateId, `llm-${side}`);
+        }
+    });
+
+    it("recommended (the default): seed 003's initial deployment, blocking, injection detection on prompts only", async () => {
+        const { resources: r } = await build();
+        const common = {
+            raiSettings: rai("HIGH", ...ALL_RAI),
+            sdpSettings: basicSdp("ENABLED"),
+            maliciousUriFilterSettings: { filterEnforcement: "ENABLED" },
+        };
+        assert.deepStrictEqual(prompt(r).filterConfig, {
+            ...common,
+            piAndJailbreakFilterSettings: { filterEnforcement: "ENABLED", confidenceLevel: "MEDIUM_AND_ABOVE" },
+        });
+        assert.deepStrictEqual(response(r).filterConfig, {
+            ...common,
+            piAndJailbreakFilterSettings: { filterEnforcement: "DISABLED", confidenceLevel: "MEDIUM_AND_ABOVE" },
+        });
+        const metadata = {
+            enforcementType: "INSPECT_AND_BLOCK",
+            ignorePartialInvocationFailures: false,
+            logTemplateOperations: true,
+            logSanitizeOperations: true,
+        };
+        assert.deepStrictEqual(prompt(r).templateMetadata, metadata, "Model Armor's default error code and message");
+        assert.deepStrictEqual(response(r).templateMetadata, metadata);
+    });
+
+    it("strict: lower thresholds, injection detection on both sides, multi-language detection", async () => {
+        const { resources: r } = await build({ preset: "strict" });
+        assert.deepStrictEqual(prompt(r).filterConfig.raiSettings, rai("MEDIUM_AND_ABOVE", ...ALL_RAI));
+        assert.deepStrictEqual(prompt(r).filterConfig.piAndJailbreakFilterSettings, { filterEnforcement: "ENABLED", confidenceLevel: "LOW_AND_ABOVE" });
+        assert.deepStrictEqual(response(r).filterConfig.piAndJailbreakFilterSettings, { filterEnforcement: "ENABLED", confidenceLevel: "MEDIUM_AND_ABOVE" });
+        for (const inputs of [prompt(r), response(r)]) {
+            assert.deepStrictEqual(inputs.templateMetadata.multiLanguageDetection, { enableMultiLanguageDetection: true });
+            assert.strictEqual(inputs.templateMetadata.enforcementType, "INSPECT_AND_BLOCK");
+        }
+    });
+
+    it("overrides each template on its own; error code and message map to the prompt or response fields on both", async () => {
+        const { resources: r } = await build({
+            prompt: {
+                raiFilters: [{ filterType: "DANGEROUS", confidenceLevel: "LOW_AND_ABOVE" }],
+                piAndJailbreak: { confidenceLevel: "HIGH" },
+                errorCode: 403,
+                errorMessage: "prompt refused",
+                multiLanguageDetection: true,
+            },
+            response: { maliciousUri: false, piAndJailbreak: { enabled: true }, errorCode: 451, errorMessage: "answer withheld" },
+        });
+        assert.deepStrictEqual(prompt(r).filterConfig.raiSettings, rai("LOW_AND_ABOVE", "DANGEROUS"));
+        assert.deepStrictEqual(prompt(r).filterConfig.piAndJailbreakFilterSettings, { filterEnforcement: "ENABLED", confidenceLevel: "HIGH" });
+        assert.deepStrictEqual(prompt(r).filterConfig.maliciousUriFilterSettings, { filterEnforcement: "ENABLED" });
+        assert.deepStrictEqual(prompt(r).templateMetadata.multiLanguageDetection, { enableMultiLanguageDetection: true });
+
+        assert.deepStrictEqual(response(r).filterConfig.raiSettings, rai("HIGH", ...ALL_RAI), "untouched by the prompt's override");
+        assert.deepStrictEqual(response(r).filterConfig.piAndJailbreakFilterSettings, { filterEnforcement: "ENABLED", confidenceLevel: "MEDIUM_AND_ABOVE" });
+        assert.deepStrictEqual(response(r).filterConfig.maliciousUriFilterSettings, { filterEnforcement: "DISABLED" });
+        assert.strictEqual(response(r).templateMetadata.multiLanguageDetection, undefined);
+
+        for (const inputs of [prompt(r), response(r)]) {
+            const m = inputs.templateMetadata;
+            assert.deepStrictEqual(
+                [m.customPromptSafetyErrorCode, m.customPromptSafetyErrorMessage, m.customLlmResponseSafetyErrorCode, m.customLlmResponseSafetyErrorMessage],
+                [403, "prompt refused", 451, "answer withheld"],
+            );
+        }
+    });
+
+    it("an advanced SDP override replaces the preset's basic SDP instead of adding to it", async () => {
+        const advanced = {
+            inspectTemplate: "projects/p/locations/us-central1/inspectTemplates/pii",
+            deidentifyTemplate: "projects/p/locations/us-central1/deidentifyTemplates/redact",
+        };
+        const { resources: r } = await build({ preset: "article", response: { sdp: advanced } });
+        assert.deepStrictEqual(response(r).filterConfig.sdpSettings, { advancedConfig: advanced });
+        assert.deepStrictEqual(prompt(r).filterConfig.sdpSettings, basicSdp("ENABLED"));
+        const { resources: off } = await build({ prompt: { sdp: false } });
+        assert.deepStrictEqual(prompt(off).filterConfig.sdpSettings, basicSdp("DISABLED"));
+    });
+
+    it("INSPECT_ONLY keeps screening logged, and refuses to turn that logging off", async () => {
+        const { resources: r } = await build({ prompt: { enforcement: "INSPECT_ONLY", logging: { templateOperations: false } } });
+        assert.strictEqual(prompt(r).templateMetadata.enforcementType, "INSPECT_ONLY");
+        assert.strictEqual(prompt(r).templateMetadata.logSanitizeOperations, true);
+        assert.strictEqual(prompt(r).templateMetadata.logTemplateOperations, false);
+        assert.strictEqual(response(r).templateMetadata.enforcementType, "INSPECT_AND_BLOCK");
+
+        assert.strictEqual(
+            policyError({ prompt: { enforcement: "INSPECT_ONLY", logging: { sanitizeOperations: false } } }),
+            "invalid configuration (1 problem):\n" +
+                '  ModelArmorPolicy "llm" args.prompt.logging.sanitizeOperations = false: must stay true while enforcement is INSPECT_ONLY: inspect-only findings are only recorded in Cloud Logging',
+        );
+    });
+
+    it("refuses basic and advanced SDP together, and an SDP value of the wrong shape", () => {
+        assert.strictEqual(
+            policyError({
+                prompt: { sdp: { basic: true, inspectTemplate: "projects/p/locations/l/inspectTemplates/t" } },
+                response: { sdp: "basic" },
+            }),
+            [
+                "invalid configuration (2 problems):",
+                '  ModelArmorPolicy "llm" args.prompt.sdp = {"basic":true,"inspectTemplate":"projects/p/locations/l/inspectTemplates/t"}: basic and advanced Sensitive Data Protection cannot be combined: set sdp to true or false for basic, or to {inspectTemplate, deidentifyTemplate} for advanced',
+                '  ModelArmorPolicy "llm" args.response.sdp = "basic": must be true or false (basic Sensitive Data Protection) or {inspectTemplate, deidentifyTemplate} (advanced)',
+            ].join("\n"),
+        );
+    });
+
+    it("names the allowed values of every enum, with a suggestion for near misses", () => {
+        assert.strictEqual(
+            policyError({
+                preset: "recomended",
+                prompt: {
+                    raiFilters: [{ filterType: "HATE_SPEACH", confidenceLevel: "MEDIUM" }],
+                    piAndJailbreak: { confidenceLevel: "low_and_above" },
+                    enforcement: "BLOCK",
+                },
+            }),
+            [
+                "invalid configuration (5 problems):",
+                '  ModelArmorPolicy "llm" args.preset = "recomended": must be one of recommended, article, strict (did you mean "recommended"?)',
+                '  ModelArmorPolicy "llm" args.prompt.raiFilters[0].filterType = "HATE_SPEACH": must be one of SEXUALLY_EXPLICIT, HATE_SPEECH, HARASSMENT, DANGEROUS (did you mean "HATE_SPEECH"?)',
+                '  ModelArmorPolicy "llm" args.prompt.raiFilters[0].confidenceLevel = "MEDIUM": must be one of LOW_AND_ABOVE, MEDIUM_AND_ABOVE, HIGH',
+                '  ModelArmorPolicy "llm" args.prompt.piAndJailbreak.confidenceLevel = "low_and_above": must be one of LOW_AND_ABOVE, MEDIUM_AND_ABOVE, HIGH (did you mean "LOW_AND_ABOVE"?)',
+                '  ModelArmorPolicy "llm" args.prompt.enforcement = "BLOCK": must be one of INSPECT_AND_BLOCK, INSPECT_ONLY',
+            ].join("\n"),
+        );
+    });
+
+    it("reports every mistake at once, wrong types included, before registering anything", async () => {
+        const { resources } = await record(() =>
+            assert.strictEqual(
+                policyError({
+                    region: "central",
+                    prompt: {
+                        raiFilters: [
+                            { filterType: "HARASSMENT", confidenceLevel: "HIGH" },
+                            "HATE_SPEECH",
+                            { filterType: "HARASSMENT", confidenceLevel: "HIGH", level: 2 },
+                        ],
+                        piAndJailBreak: { enabled: true },
+                        errorCode: 798.5,
+                    },
+                    response: {
+                        raiFilters: "HIGH",
+                        piAndJailbreak: true,
+                        maliciousUri: "on",
+                        sdp: { inspectTemplate: "pii" },
+                        errorCode: "798",
+                        errorMessage: "",
+                        logging: { sanitizeOperation: true },
+                    },
+                }),
+                [
+                    "invalid configuration (13 problems):",
+                    '  ModelArmorPolicy "llm" args.region = "central": must be a Google Cloud region such as "us-central1"',
+                    '  ModelArmorPolicy "llm" args.prompt.piAndJailBreak: unknown key (did you mean "piAndJailbreak"?); known keys: raiFilters, piAndJailbreak, maliciousUri, sdp, enforcement, errorCode, errorMessage, multiLanguageDetection, logging, ignorePartialInvocationFailures',
+                    '  ModelArmorPolicy "llm" args.prompt.raiFilters[1] = "HATE_SPEECH": must be an object (a map of keys to values)',
+                    '  ModelArmorPolicy "llm" args.prompt.raiFilters[2].level: unknown key; known keys: filterType, confidenceLevel',
+                    '  ModelArmorPolicy "llm" args.prompt.raiFilters[2].filterType = "HARASSMENT": duplicates raiFilters[0]',
+                    '  ModelArmorPolicy "llm" args.prompt.errorCode = 798.5: must be a whole number from 400 to 999',
+                    '  ModelArmorPolicy "llm" args.response.raiFilters = "HIGH": must be a list',
+                    '  ModelArmorPolicy "llm" args.response.piAndJailbreak = true: must be an object (a map of keys to values)',
+                    '  ModelArmorPolicy "llm" args.response.maliciousUri = "on": must be true or false',
+                    '  ModelArmorPolicy "llm" args.response.sdp.inspectTemplate = "pii": must be the full path of a Sensitive Data Protection inspect template, e.g. "projects/my-project/locations/us-central1/inspectTemplates/pii"',
+                    '  ModelArmorPolicy "llm" args.response.errorCode = "798": must be a whole number from 400 to 999',
+                    '  ModelArmorPolicy "llm" args.response.errorMessage = "": must be a non-empty string',
+                    '  ModelArmorPolicy "llm" args.response.logging.sanitizeOperation: unknown key (did you mean "sanitizeOperations"?); known keys: templateOperations, sanitizeOperations',
+                ].join("\n"),
+            ),
+        );
+        assert.strictEqual(resources.all.length, 0);
+    });
+
+    it("reports under the stack's config keys when the stack validates its guarded-llm:modelArmor object", () => {
+        const problems = new Problems("guarded-llm:modelArmor.", { region: "gcp:region" });
+        validateModelArmorPolicyArgs(
+            { region: "nowhere", prompt: { raiFilters: [{ filterType: "VIOLENCE", confidenceLevel: "HIGH" }] } } as unknown as ModelArmorPolicyArgs,
+            problems,
+        );
+        assert.deepStrictEqual(problems.list.map(formatProblem), [
+            'gcp:region = "nowhere": must be a Google Cloud region such as "us-central1"',
+            'guarded-llm:modelArmor.prompt.raiFilters[0].filterType = "VIOLENCE": must be one of SEXUALLY_EXPLICIT, HATE_SPEECH, HARASSMENT, DANGEROUS',
+        ]);
+    });
+
+    it("exposes the full template paths from the template resources, in the given project", async () => {
+        const { result, resources: r } = await build({ project: "templates-project" });
+        assert.strictEqual(await valueOf(result.promptTemplateId), "projects/templates-project/locations/us-central1/templates/llm-prompt");
+        assert.strictEqual(await valueOf(result.responseTemplateId), "projects/templates-project/locations/us-central1/templates/llm-response");
+        assert.strictEqual(await valueOf(result.promptTemplateId), await valueOf(result.promptTemplate.id));
+        assert.strictEqual(prompt(r).project, "templates-project");
+        const component = r.one("guarded-llm:index:ModelArmorPolicy");
+        assert.strictEqual(component.outputs?.responseTemplateId, "projects/templates-project/locations/us-central1/templates/llm-response");
+        assert.ok(r.ofType(TEMPLATE).every((t) => t.parent === component.urn));
+    });
+
+    it("derives template ids of at most 63 letters, digits and hyphens from any component name", () => {
+        assert.strictEqual(modelArmorTemplateId("Prod_Guard", "prompt"), "prod-guard-prompt");
+        const long = "a-very-long-component-name-for-a-guarded-endpoint-in-production-eu";
+        const ids = [modelArmorTemplateId(long, "prompt"), modelArmorTemplateId(long, "response")];
+        for (const id of [...ids, modelArmorTemplateId("--", "response")]) {
+            assert.match(id, /^[a-z0-9][a-z0-9-]{0,62}$/);
+        }
+        assert.notStrictEqual(ids[0], modelArmorTemplateId(`${long}-2`, "prompt"), "a hash keeps long names apart");
+    });
+
+    it("resolves preset and overrides purely, keeping the preset where an override is undefined", () => {
+        const settings = resolveModelArmorSettings({ preset: "article", prompt: { errorCode: undefined, piAndJailbreak: { enabled: false } } });
+        assert.strictEqual(settings.preset, "article");
+        assert.strictEqual(settings.prompt.errorCode, 799);
+        assert.deepStrictEqual(settings.prompt.piAndJailbreak, { enabled: false, confidenceLevel: "LOW_AND_ABOVE" });
+        assert.strictEqual(settings.response.errorCode, 798);
+        assert.strictEqual(resolveModelArmorSettings({}).preset, "recommended");
+    });
+
+    it("never creates a floor setting", async () => {
+        const { resources: r } = await build({ preset: "strict" });
+        assert.strictEqual(r.ofType(FLOOR).length, 0);
+    });
+});
+
+describe("ModelArmorFloorSetting", () => {
+    const args: ModelArmorFloorSettingArgs = {
+        project: "test-project",
+        acknowledgeProjectWideSingleton: true,
+        filters: { piAndJailbreak: { enabled: true, confidenceLevel: "HIGH" }, maliciousUri: true },
+    };
+
+    it("patches the project's one floor setting and is retained on delete", async () => {
+        const { resources: r } = await record(() => new ModelArmorFloorSetting("floor", args));
+        const floor = r.one(FLOOR);
+        assert.strictEqual(floor.retainOnDelete, true);
+        assert.deepStrictEqual(floor.inputs, {
+            parent: "projects/test-project",
+            location: "global",
+            filterConfig: {
+                piAndJailbreakFilterSettings: { filterEnforcement: "ENABLED", confidenceLevel: "HIGH" },
+                maliciousUriFilterSettings: { filterEnforcement: "ENABLED" },
+            },
+            enableFloorSettingEnforcement: true,
+        });
+    });
+
+    it("requires the explicit acknowledgement and at least one filter, before registering anything", async () => {
+        const { resources } = await record(() =>
+            assert.strictEqual(
+                errorOf(() => new ModelArmorFloorSetting("floor", { ...args, acknowledgeProjectWideSingleton: undefined as unknown as boolean, filters: {} })),
+                [
+                    "invalid configuration (2 problems):",
+                    '  ModelArmorFloorSetting "floor" args.acknowledgeProjectWideSingleton: must be true: a project has one floor setting for all its templates; this overwrites it, and removing it from the program leaves it in place',
+                    "  ModelArmorFloorSetting \"floor\" args.filters = {}: must require at least one filter: an empty floor would replace the project's floor with none",
+                ].join("\n"),
+            ),
+        );
+        assert.strictEqual(resources.all.length, 0);
+        assert.match(
+            errorOf(() => new ModelArmorFloorSetting("floor", { ...args, acknowledgeProjectWideSingleton: false, filters: { sdp: "on" } as never })),
+            /acknowledgeProjectWideSingleton = false: must be true[\s\S]*filters\.sdp = "on": must be true or false/,
+        );
+    });
+});
