@@ -6,8 +6,21 @@ import { Problems } from "./validation";
 export type ScreeningDirection = "both" | "prompts" | "responses";
 export const SCREENING_DIRECTIONS: readonly ScreeningDirection[] = ["both", "prompts", "responses"];
 
+/** How the callout screens; the `guarded-llm:modelArmor` keys `screen`, `failOpen` and `timeout`. */
+export interface ScreeningOptions {
+    /** Screen prompts and responses (`both`), or only `prompts` or only `responses`. @default "both" */
+    readonly screen?: ScreeningDirection;
+    /**
+     * Let traffic through unscreened when the Model Armor callout fails or times out. Fail closed (a 500) is
+     * the only safe default for a guard. @default false
+     */
+    readonly failOpen?: boolean;
+    /** Per-message callout timeout, 10ms..1000ms, e.g. "500ms" or "1s"; Model Armor adds ~250 ms. @default "1s" */
+    readonly timeout?: string;
+}
+
 /** Arguments of {@link ModelArmorTrafficExtension}. */
-export interface ModelArmorTrafficExtensionArgs {
+export interface ModelArmorTrafficExtensionArgs extends ScreeningOptions {
     /** Region of the load balancer; Model Armor's callout endpoint and templates must be in the same region. */
     readonly region: string;
     /** Project of the load balancer. @default the provider's project (`gcp:project`) */
@@ -23,15 +36,6 @@ export interface ModelArmorTrafficExtensionArgs {
      * (`RegionalHttpsLoadBalancer.routedPaths`). Other paths never reach the backend.
      */
     readonly screenedPaths: readonly string[];
-    /** Screen prompts and responses (`both`), or only `prompts` or only `responses`. @default "both" */
-    readonly screen?: ScreeningDirection;
-    /**
-     * Let traffic through unscreened when the Model Armor callout fails or times out. Fail closed (a 500) is
-     * the only safe default for a guard. @default false
-     */
-    readonly failOpen?: boolean;
-    /** Per-message callout timeout, 10ms..1000ms, e.g. "500ms" or "1s"; Model Armor adds ~250 ms. @default "1s" */
-    readonly timeout?: string;
     /** Project holding the templates, where the Service Extensions agent needs `roles/modelarmor.user`. @default `project` */
     readonly templateProject?: pulumi.Input<string>;
     /** Grant the Service Extensions service agent the three roles the callout needs. @default true */
@@ -56,17 +60,21 @@ export function timeoutInMs(timeout: string): number | undefined {
     return match[1] !== undefined ? Number(match[1]) : Math.round(Number(match[2]) * 1000);
 }
 
-export function validateModelArmorTrafficExtensionArgs(args: ModelArmorTrafficExtensionArgs, problems: Problems): void {
-    problems.region("region", args.region);
-    if (args.screen !== undefined) problems.oneOf("screen", args.screen, SCREENING_DIRECTIONS);
-    if (args.failOpen !== undefined) problems.boolean("failOpen", args.failOpen);
-    if (args.grantServiceAgentRoles !== undefined) problems.boolean("grantServiceAgentRoles", args.grantServiceAgentRoles);
-    if (args.timeout !== undefined) {
-        const ms = typeof args.timeout === "string" ? timeoutInMs(args.timeout) : undefined;
+export function validateScreeningOptions(options: ScreeningOptions, problems: Problems): void {
+    if (options.screen !== undefined) problems.oneOf("screen", options.screen, SCREENING_DIRECTIONS);
+    if (options.failOpen !== undefined) problems.boolean("failOpen", options.failOpen);
+    if (options.timeout !== undefined) {
+        const ms = typeof options.timeout === "string" ? timeoutInMs(options.timeout) : undefined;
         if (ms === undefined || ms < 10 || ms > 1000) {
-            problems.add("timeout", args.timeout, 'must be from 10ms to 1000ms, written like "500ms" or "1s"');
+            problems.add("timeout", options.timeout, 'must be from 10ms to 1000ms, written like "500ms" or "1s"');
         }
     }
+}
+
+export function validateModelArmorTrafficExtensionArgs(args: ModelArmorTrafficExtensionArgs, problems: Problems): void {
+    problems.region("region", args.region);
+    validateScreeningOptions(args, problems);
+    if (args.grantServiceAgentRoles !== undefined) problems.boolean("grantServiceAgentRoles", args.grantServiceAgentRoles);
     if (problems.array("screenedPaths", args.screenedPaths)) {
         if (args.screenedPaths.length === 0) problems.add("screenedPaths", args.screenedPaths, "must name at least one path");
         args.screenedPaths.forEach((p, i) =>
