@@ -78,6 +78,9 @@ class RecordingMocks implements pulumi.runtime.Mocks {
             case "gcp:modelarmor/template:Template":
                 state.name = `projects/${project}/locations/${inputs.location}/templates/${inputs.templateId}`;
                 return { id: state.name, state };
+            case "gcp:certificatemanager/certificate:Certificate":
+                // The id is the path the HTTPS proxy's certificateManagerCertificates takes.
+                return { id: `projects/${project}/locations/${inputs.location ?? "global"}/certificates/${name}`, state };
             case "gcp:certificatemanager/dnsAuthorization:DnsAuthorization":
                 state.dnsResourceRecords = [
                     {
