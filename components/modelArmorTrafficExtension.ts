@@ -113,6 +113,11 @@ export function screenedPathsCel(paths: readonly string[]): string {
     return paths.map((p) => `request.path == "${p}" || request.path.startsWith("${p}?")`).join(" || ");
 }
 
+/** The paths a CEL expression written by {@link screenedPathsCel} matches (for reports over recorded plans). */
+export function pathsOfScreeningCel(cel: string): string[] {
+    return [...cel.matchAll(/request\.path == "([^"]*)"/g)].map((m) => m[1]);
+}
+
 /**
  * A Service Extensions traffic extension that sends every prompt and response of the routed paths through Model
  * Armor, on the HTTPS forwarding rule of a regional external Application Load Balancer; plus the IAM the Service

@@ -240,7 +240,7 @@ function validateAllowedPath(problems: Problems, field: string, path: unknown, a
     }
     switch (classifyOllamaPath(path)) {
         case "admin":
-            problems.add(field, path, "is an Ollama admin path (it pulls, pushes, creates, copies or deletes models, or manages the ollama.com account) and is never routed; models are pulled by OllamaService's pull job");
+            problems.add(field, path, "is an Ollama admin path (it pulls, pushes, creates, copies or deletes models, or manages the ollama.com account) and is never routed; declare models in ollama.models instead (the pull job fetches them)");
             break;
         case "unscreened-inference":
             if (!allowUnscreened) {

@@ -1,15 +1,19 @@
 /**
  * Reads and checks a stack's configuration (the contract in DESIGN.md) before anything is built. Every problem is
- * reported at once, one line each, under its full config key.
+ * reported at once, one line each, under its full config key. The rules are the components' own
+ * (`validateGuardedLlmEndpointArgs`); this file adds what only a stack file can get wrong: missing provider keys,
+ * unknown keys, values that are not objects, and where secrets must live.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { OllamaServiceArgs, validateOllamaServiceArgs } from "../components/ollamaService";
+import {
+    EndpointLoadBalancerArgs,
+    EndpointModelArmorArgs,
+    EndpointOllamaArgs,
+    validateGuardedLlmEndpointArgs,
+} from "../components/guardedLlmEndpoint";
 import { isPlainObject, Problems } from "../components/validation";
 
 export const PROJECT_NAMESPACE = "guarded-llm";
-
-/** The `guarded-llm:ollama` object: {@link OllamaServiceArgs} without what the stack supplies. */
-export type OllamaConfig = Omit<OllamaServiceArgs, "region" | "project" | "modelBucketName">;
 
 /** A stack's checked configuration. */
 export interface StackConfig {
@@ -17,59 +21,83 @@ export interface StackConfig {
     region: string;
     /** Prefix of every resource name; lets several stacks share one project. */
     namePrefix: string;
-    ollama: OllamaConfig;
     /** Enable the APIs the endpoint needs (`guarded-llm:enableApis`, default true as declared in Pulumi.yaml). */
     enableApis: boolean;
+    ollama: EndpointOllamaArgs;
+    loadBalancer: EndpointLoadBalancerArgs;
+    modelArmor: EndpointModelArmorArgs;
     /** Lines the offline plan and `pulumi up` show as warnings. */
     warnings: string[];
 }
 
-const OLLAMA_KEYS = [
-    "image", "gpuType", "gpuZonalRedundancy", "cpu", "memory", "concurrency", "numParallel", "timeoutSeconds",
-    "minInstances", "maxInstances", "port", "modelsMountPath", "models", "modelMountOptions", "pullJob",
-    "enableRunAppUrl", "insecureAllowAllIngress",
-] as const;
-const PULL_JOB_KEYS = ["cpu", "memory", "timeoutSeconds"] as const;
-const PROJECT_KEYS = ["ollama", "namePrefix", "enableApis"] as const;
+/** The keys of each config object; nested objects are checked by the components' validators. */
+export const CONFIG_KEYS = {
+    project: ["ollama", "loadBalancer", "modelArmor", "namePrefix", "enableApis", "tlsCertificate", "tlsPrivateKey"],
+    ollama: [
+        "image", "gpuType", "gpuZonalRedundancy", "cpu", "memory", "concurrency", "numParallel", "timeoutSeconds",
+        "minInstances", "maxInstances", "port", "modelsMountPath", "models", "modelMountOptions", "pullJob",
+        "enableRunAppUrl", "insecureAllowAllIngress",
+    ],
+    pullJob: ["cpu", "memory", "timeoutSeconds"],
+    loadBalancer: [
+        "network", "proxySubnetCidr", "proxySubnet", "networkTier", "tls", "sslPolicy", "httpRedirect", "allowedPaths",
+        "allowUnscreenedPaths", "refusedPathStatus", "protectAddress", "retainAddressOnDelete",
+    ],
+    modelArmor: ["preset", "prompt", "response", "failOpen", "timeout", "screen"],
+} as const;
+
+const key = (name: string) => `${PROJECT_NAMESPACE}:${name}`;
 
 /**
  * Parses a flat config map as Pulumi holds it (`"guarded-llm:ollama"` -> JSON text) into a {@link StackConfig}.
- * Throws a `ConfigurationError` listing every problem.
+ * `secretKeys` are the keys Pulumi holds as secrets. Throws a `ConfigurationError` listing every problem.
  */
-export function parseStackConfig(raw: Record<string, string>, stackName: string): StackConfig {
+export function parseStackConfig(raw: Record<string, string>, stackName: string, secretKeys: readonly string[] = []): StackConfig {
     const problems = new Problems();
     const project = raw["gcp:project"];
     const region = raw["gcp:region"];
     if (project === undefined) problems.add("gcp:project", undefined, "is required: the Google Cloud project to deploy into");
     else problems.matches("gcp:project", project, /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "must be a project ID: 6-30 lowercase letters, digits and hyphens, starting with a letter");
     if (region === undefined) problems.add("gcp:region", undefined, 'is required: the region of every resource, e.g. "us-central1"');
-    else problems.region("gcp:region", region);
 
-    const projectKeys: Record<string, unknown> = {};
-    for (const [key, text] of Object.entries(raw)) {
-        if (key.startsWith(`${PROJECT_NAMESPACE}:`)) projectKeys[key.slice(PROJECT_NAMESPACE.length + 1)] = parseValue(text);
+    const values: Record<string, unknown> = {};
+    for (const [k, text] of Object.entries(raw)) {
+        if (k.startsWith(key(""))) values[k.slice(key("").length)] = parseValue(text);
     }
-    problems.knownKeys(projectKeys, PROJECT_KEYS, `${PROJECT_NAMESPACE}:`);
+    const ours = problems.under(key(""));
+    ours.knownKeys(values, CONFIG_KEYS.project);
 
-    const namePrefix = projectKeys.namePrefix ?? stackName;
-    problems.matches(`${PROJECT_NAMESPACE}:namePrefix`, namePrefix, /^[a-z][a-z0-9-]{0,11}$/,
+    const namePrefix = values.namePrefix ?? stackName;
+    ours.matches("namePrefix", namePrefix, /^[a-z][a-z0-9-]{0,11}$/,
         "must be 1-12 lowercase letters, digits and hyphens, starting with a letter (it prefixes service account ids)");
+    const enableApis = values.enableApis ?? true;
+    ours.boolean("enableApis", enableApis);
 
-    const enableApis = projectKeys.enableApis ?? true;
-    problems.boolean(`${PROJECT_NAMESPACE}:enableApis`, enableApis);
+    const ollama = readObject(ours, "ollama", values.ollama) as EndpointOllamaArgs;
+    if (isPlainObject(ollama.pullJob)) ours.under("ollama.pullJob.").knownKeys(ollama.pullJob, CONFIG_KEYS.pullJob);
+    const loadBalancer = withProvidedTls(
+        ours, readObject(ours, "loadBalancer", values.loadBalancer) as EndpointLoadBalancerArgs, raw, secretKeys,
+    );
+    const modelArmor = readObject(ours, "modelArmor", values.modelArmor) as EndpointModelArmorArgs;
 
-    const ollama = readObject(problems, "ollama", projectKeys.ollama, OLLAMA_KEYS) as OllamaConfig;
-    if (isPlainObject(ollama.pullJob)) problems.under(`${PROJECT_NAMESPACE}:ollama.pullJob.`).knownKeys(ollama.pullJob, PULL_JOB_KEYS);
-    validateOllamaServiceArgs({ ...ollama, region: region ?? "", modelBucketName: "" },
-        problems.under(`${PROJECT_NAMESPACE}:ollama.`, { region: "gcp:region" }));
-
+    const warnings = validateGuardedLlmEndpointArgs(
+        { region: region ?? "", ollama, loadBalancer, modelArmor },
+        ours,
+        "gcp:region",
+    );
     problems.check();
-    return { project: project!, region: region!, namePrefix: namePrefix as string, ollama, enableApis: enableApis as boolean, warnings: [] };
+    return {
+        project: project!, region: region!, namePrefix: namePrefix as string, enableApis: enableApis as boolean,
+        ollama, loadBalancer, modelArmor, warnings,
+    };
 }
 
 /** Reads the running program's configuration (under `pulumi up`, or the offline plan's mock runtime). */
 export function readStackConfig(): StackConfig {
-    return parseStackConfig(pulumi.runtime.allConfig(), pulumi.getStack());
+    const raw = pulumi.runtime.allConfig();
+    // isConfigSecret is exported by the SDK's runtime but missing from its type declarations.
+    const isSecret = (pulumi.runtime as unknown as { isConfigSecret(k: string): boolean }).isConfigSecret;
+    return parseStackConfig(raw, pulumi.getStack(), Object.keys(raw).filter((k) => isSecret(k)));
 }
 
 /** Pulumi holds object and list values as JSON text and plain strings as they are. */
@@ -82,13 +110,46 @@ function parseValue(text: string): unknown {
 }
 
 /** An optional object key: absent means all defaults; present must be an object with known keys. */
-function readObject(problems: Problems, key: string, value: unknown, known: readonly string[]): Record<string, unknown> {
+function readObject(problems: Problems, name: keyof typeof CONFIG_KEYS, value: unknown): Record<string, unknown> {
     if (value === undefined) return {};
-    const full = `${PROJECT_NAMESPACE}:${key}`;
-    if (!isPlainObject(value)) {
-        problems.add(full, value, "must be an object (a map of keys to values)");
-        return {};
-    }
-    problems.under(`${full}.`).knownKeys(value, known);
+    if (!problems.object(name, value)) return {};
+    problems.under(`${name}.`).knownKeys(value, CONFIG_KEYS[name]);
     return value;
+}
+
+/**
+ * `tls.mode: provided` takes its PEMs from top-level keys, so the private key can be a secret of its own
+ * (`pulumi config set --secret tlsPrivateKey < key.pem`) instead of turning the whole loadBalancer object secret.
+ */
+function withProvidedTls(
+    problems: Problems,
+    loadBalancer: EndpointLoadBalancerArgs,
+    raw: Record<string, string>,
+    secretKeys: readonly string[],
+): EndpointLoadBalancerArgs {
+    const tls: unknown = loadBalancer.tls;
+    const provided = isPlainObject(tls) && tls.mode === "provided";
+    for (const [field, configKey] of [["certificate", "tlsCertificate"], ["privateKey", "tlsPrivateKey"]] as const) {
+        if (isPlainObject(tls) && tls[field] !== undefined) {
+            problems.add(`loadBalancer.tls.${field}`, undefined, `set it as guarded-llm:${configKey} instead (a PEM; the key with --secret)`);
+        }
+        if (!provided && raw[key(configKey)] !== undefined) {
+            problems.add(configKey, undefined, 'applies only when loadBalancer.tls.mode is "provided"');
+        }
+    }
+    if (!provided) return loadBalancer;
+    const certificate = raw[key("tlsCertificate")];
+    const privateKey = raw[key("tlsPrivateKey")];
+    if (certificate === undefined) {
+        problems.add("tlsCertificate", undefined, 'is required when loadBalancer.tls.mode is "provided": pulumi config set tlsCertificate < cert.pem');
+    }
+    if (privateKey === undefined) {
+        problems.add("tlsPrivateKey", undefined, 'is required when loadBalancer.tls.mode is "provided": pulumi config set --secret tlsPrivateKey < key.pem');
+    } else if (!secretKeys.includes(key("tlsPrivateKey"))) {
+        problems.add("tlsPrivateKey", undefined, "must be a secret: pulumi config set --secret tlsPrivateKey < key.pem");
+    }
+    return {
+        ...loadBalancer,
+        tls: { mode: "provided", certificate: certificate ?? "", privateKey: pulumi.secret(privateKey ?? "") },
+    };
 }

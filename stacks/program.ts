@@ -8,13 +8,21 @@ export function buildStack(config: StackConfig) {
     const endpoint = new GuardedLlmEndpoint(config.namePrefix, {
         region: config.region,
         project: config.project,
-        ollama: config.ollama,
         enableApis: config.enableApis,
+        ollama: config.ollama,
+        loadBalancer: config.loadBalancer,
+        modelArmor: config.modelArmor,
     });
     return {
+        endpointUrl: endpoint.endpointUrl,
+        ipAddress: endpoint.ipAddress,
+        dnsRecords: endpoint.dnsRecords,
+        routeTable: endpoint.routeTable,
+        promptTemplateId: endpoint.modelArmor.promptTemplateId,
+        responseTemplateId: endpoint.modelArmor.responseTemplateId,
         serviceName: endpoint.ollama.serviceName,
-        modelBucket: endpoint.modelBucketName,
         serviceAccount: endpoint.ollama.serviceAccount.email,
+        modelBucket: endpoint.modelBucketName,
         models: endpoint.ollama.models,
     };
 }

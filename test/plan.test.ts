@@ -49,12 +49,15 @@ describe("offline plan", () => {
     it("carries the stack exports as the root resource's outputs", async () => {
         const root = toStackExport(await buildPlan(runtime, "dev", devFile())).deployment.resources[0];
         assert.strictEqual(root.type, "pulumi:pulumi:Stack");
-        assert.deepStrictEqual((root as any).outputs, {
-            modelBucket: "dev-models",
-            models: ["gemma:2b"],
-            serviceAccount: "dev-ollama-run@guarded-llm-dev.iam.gserviceaccount.com",
-            serviceName: "dev-ollama",
-        });
+        const outputs = (root as any).outputs;
+        assert.deepStrictEqual(Object.keys(outputs).sort(), [
+            "dnsRecords", "endpointUrl", "ipAddress", "modelBucket", "models", "promptTemplateId", "responseTemplateId",
+            "routeTable", "serviceAccount", "serviceName",
+        ]);
+        assert.strictEqual(outputs.endpointUrl, "https://203.0.113.10");
+        assert.strictEqual(outputs.promptTemplateId, "projects/guarded-llm-dev/locations/us-central1/templates/dev-armor-prompt");
+        assert.strictEqual(outputs.serviceAccount, "dev-ollama-run@guarded-llm-dev.iam.gserviceaccount.com");
+        assert.deepStrictEqual(outputs.models, ["gemma:2b"]);
     });
 
     it("writes every secret input as [secret]", async () => {
@@ -81,7 +84,8 @@ describe("offline plan", () => {
         const plan = await buildPlan(runtime, "dev", devFile());
         const text = renderPlan(plan);
         assert.ok(text.startsWith(`Plan for stack "dev": ${plan.resources.filter((r) => r.custom).length} resources\n`));
-        assert.match(text, /\nStack outputs:\n {2}modelBucket: dev-models\n/);
+        assert.match(text, /\nStack outputs:\n(  .*\n)*  modelBucket: dev-models\n/);
+        assert.doesNotMatch(text, /routeTable:/, "the route table has its own section");
     });
 
     it("CLI: runs the dev stack and writes the JSON plan", () => {
@@ -101,6 +105,7 @@ describe("offline plan", () => {
             '  guarded-llm:ollama.modles: unknown key (did you mean "models"?); known keys: image, gpuType, gpuZonalRedundancy, cpu, memory, concurrency, numParallel, timeoutSeconds, minInstances, maxInstances, port, modelsMountPath, models, modelMountOptions, pullJob, enableRunAppUrl, insecureAllowAllIngress',
             "  guarded-llm:ollama.cpu = 2: nvidia-l4 needs at least 4 CPU",
             '  guarded-llm:ollama.memory = "16GB": must be a size in Mi or Gi, e.g. "16Gi"',
+            '  guarded-llm:loadBalancer.proxySubnetCidr: is required unless proxySubnet names the proxy-only subnet that already exists in this VPC and region (only one may exist); Google recommends a /23, e.g. "10.129.0.0/23"',
         ]);
         assert.doesNotMatch(result.stderr, /\n\s+at /);
         assert.ok(!fs.existsSync(out));

@@ -118,8 +118,8 @@ describe("RegionalHttpsLoadBalancer", () => {
             await errorOf({ allowedPaths: ["/api/pull", "/api/blobs/sha256-x", "/api/generate", "/api/show", "v1/embeddings", "/v1/completion"] }),
             [
                 "invalid configuration (5 problems):",
-                '  RegionalHttpsLoadBalancer "lb" args.allowedPaths[0] = "/api/pull": is an Ollama admin path (it pulls, pushes, creates, copies or deletes models, or manages the ollama.com account) and is never routed; models are pulled by OllamaService\'s pull job',
-                '  RegionalHttpsLoadBalancer "lb" args.allowedPaths[1] = "/api/blobs/sha256-x": is an Ollama admin path (it pulls, pushes, creates, copies or deletes models, or manages the ollama.com account) and is never routed; models are pulled by OllamaService\'s pull job',
+                '  RegionalHttpsLoadBalancer "lb" args.allowedPaths[0] = "/api/pull": is an Ollama admin path (it pulls, pushes, creates, copies or deletes models, or manages the ollama.com account) and is never routed; declare models in ollama.models instead (the pull job fetches them)',
+                '  RegionalHttpsLoadBalancer "lb" args.allowedPaths[1] = "/api/blobs/sha256-x": is an Ollama admin path (it pulls, pushes, creates, copies or deletes models, or manages the ollama.com account) and is never routed; declare models in ollama.models instead (the pull job fetches them)',
                 '  RegionalHttpsLoadBalancer "lb" args.allowedPaths[2] = "/api/generate": is Ollama inference that Model Armor does not screen (it screens only /v1/chat/completions, /v1/completions); set allowUnscreenedPaths: true to route it anyway',
                 '  RegionalHttpsLoadBalancer "lb" args.allowedPaths[4] = "v1/embeddings": must be an exact path starting with "/" (no "*", "?", "#" or spaces; at most 1024 characters), e.g. "/v1/embeddings"',
                 '  RegionalHttpsLoadBalancer "lb" args.allowedPaths[5] = "/v1/completion": is not an Ollama API path this library knows (did you mean "/v1/completions"?)',

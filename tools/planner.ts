@@ -10,6 +10,7 @@ import { isPlainObject } from "../components/validation";
 import { PROJECT_NAMESPACE, readStackConfig } from "../stacks/config";
 import { buildStack } from "../stacks/program";
 import { RecordedResource, RecordingRuntime, SECRET, settle } from "./mockRuntime";
+import { renderRoutes } from "./routeReport";
 
 /** A stack file's configuration as Pulumi holds it: flat keys, objects and lists as JSON text. */
 export interface StackFileConfig {
@@ -131,6 +132,30 @@ const KEY_SETTINGS: Record<string, string[]> = {
     "gcp:storage/bucketIAMMember:BucketIAMMember": ["role", "member"],
     "gcp:serviceaccount/account:Account": ["accountId"],
     "gcp:projects/service:Service": ["service"],
+    "gcp:projects/iAMMember:IAMMember": ["project", "role", "member"],
+    "gcp:compute/subnetwork:Subnetwork": ["network", "ipCidrRange", "purpose", "role"],
+    "gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup": ["networkEndpointType", "cloudRun.service"],
+    "gcp:compute/regionBackendService:RegionBackendService": ["loadBalancingScheme", "protocol", "logConfig", "securityPolicy"],
+    "gcp:compute/regionUrlMap:RegionUrlMap": ["defaultRouteAction.faultInjectionPolicy.abort", "defaultUrlRedirect"],
+    "gcp:compute/regionSslCertificate:RegionSslCertificate": ["certificate", "privateKey"],
+    "gcp:compute/regionSslPolicy:RegionSslPolicy": ["profile", "minTlsVersion"],
+    "gcp:compute/regionTargetHttpsProxy:RegionTargetHttpsProxy": ["sslPolicy", "sslCertificates", "certificateManagerCertificates"],
+    "gcp:compute/regionTargetHttpProxy:RegionTargetHttpProxy": ["urlMap"],
+    "gcp:compute/address:Address": ["addressType", "networkTier"],
+    "gcp:compute/forwardingRule:ForwardingRule": ["portRange", "loadBalancingScheme", "network", "networkTier", "target"],
+    "tls:index/privateKey:PrivateKey": ["algorithm", "rsaBits"],
+    "tls:index/selfSignedCert:SelfSignedCert": ["subject", "validityPeriodHours"],
+    "gcp:certificatemanager/dnsAuthorization:DnsAuthorization": ["domain", "type"],
+    "gcp:certificatemanager/certificate:Certificate": ["managed.domains"],
+    "gcp:modelarmor/template:Template": [
+        "templateId", "filterConfig.raiSettings.raiFilters", "filterConfig.piAndJailbreakFilterSettings",
+        "filterConfig.maliciousUriFilterSettings", "filterConfig.sdpSettings", "templateMetadata",
+    ],
+    "gcp:networkservices/lbTrafficExtension:LbTrafficExtension": [
+        "forwardingRules", "extensionChains.0.matchCondition.celExpression", "extensionChains.0.extensions.0.service",
+        "extensionChains.0.extensions.0.supportedEvents", "extensionChains.0.extensions.0.failOpen",
+        "extensionChains.0.extensions.0.timeout", "extensionChains.0.extensions.0.metadata.model_armor_settings",
+    ],
 };
 
 /** The resources as an indented tree, each with its key settings. */
@@ -168,9 +193,10 @@ export function valueAt(value: unknown, path: string): unknown {
     return path.split(".").reduce<any>((v, key) => (v === undefined || v === null ? undefined : v[key]), value);
 }
 
+/** One line per value: compute self links shortened to their project-relative path, long values cut. */
 function formatValue(value: unknown): string {
-    const text = typeof value === "string" ? value : JSON.stringify(value);
-    return text.length > 110 ? `${text.slice(0, 107)}...` : text;
+    const text = (typeof value === "string" ? value : JSON.stringify(value)).replace(/https:\/\/www\.googleapis\.com\/compute\/v1\//g, "");
+    return text.length > 160 ? `${text.slice(0, 157)}...` : text;
 }
 
 /** The whole human-readable plan: the tree, the stack outputs and the warnings. */
@@ -181,8 +207,11 @@ export function renderPlan(plan: Plan): string {
         renderTree(plan),
         "",
         "Stack outputs:",
-        ...Object.entries(plan.outputs).map(([k, v]) => `  ${k}: ${formatValue(v)}`),
+        // The route table gets a section of its own below.
+        ...Object.entries(plan.outputs).filter(([k]) => k !== "routeTable").map(([k, v]) => `  ${k}: ${formatValue(v)}`),
     ];
-    if (plan.warnings.length > 0) sections.push("", "Warnings:", ...plan.warnings.map((w) => `  - ${w}`));
+    const routes = renderRoutes(plan.resources);
+    if (routes.length > 0) sections.push("", ...routes);
+    if (plan.warnings.length > 0) sections.push(...(routes.length ? [] : [""]), "Warnings:", ...plan.warnings.map((w) => `  - ${w}`));
     return sections.join("\n");
 }

@@ -1,0 +1,97 @@
+/**
+ * The offline plan's route table: for each recorded URL map, where each path goes (by running `routeRequest` over
+ * the map's recorded inputs) and whether the Model Armor traffic extension on that map's forwarding rule screens
+ * it, in which direction and with which template. Resources are linked by the dependencies the program really
+ * created (extension -> forwarding rule -> proxy -> URL map), not by names.
+ */
+import { pathsOfScreeningCel } from "../components/modelArmorTrafficExtension";
+import { routeTable, RouteTableRow } from "../components/routes";
+import { RecordedResource } from "./mockRuntime";
+
+const URL_MAP = "gcp:compute/regionUrlMap:RegionUrlMap";
+const FORWARDING_RULE = "gcp:compute/forwardingRule:ForwardingRule";
+const EXTENSION = "gcp:networkservices/lbTrafficExtension:LbTrafficExtension";
+
+/** How one recorded traffic extension screens. */
+interface Screening {
+    name: string;
+    paths: string[];
+    prompts?: string;
+    responses?: string;
+    failOpen: boolean;
+    timeout?: string;
+}
+
+/** Every URL map's route table as text lines. */
+export function renderRoutes(resources: RecordedResource[]): string[] {
+    const lines: string[] = [];
+    for (const urlMap of resources.filter((r) => r.type === URL_MAP)) {
+        const screening = screeningOf(urlMap, resources);
+        const guard = screening
+            ? `Model Armor via ${screening.name}, ${screening.failOpen ? "FAIL OPEN" : "fail closed"}, timeout ${screening.timeout}`
+            : "no Model Armor extension";
+        lines.push(`Routes of ${urlMap.name} (${guard}):`);
+        let rows: RouteTableRow[];
+        try {
+            rows = routeTable(urlMap.inputs);
+        } catch (e) {
+            lines.push(`  cannot be computed: ${(e as Error).message}`);
+            continue;
+        }
+        const descriptions = rows.map((row) => describeRoute(row, screening));
+        if (new Set(descriptions).size === 1 && rows[0].route.kind === "redirect") {
+            lines.push(`  every path  ${descriptions[0]}`, "");
+            continue;
+        }
+        const width = Math.max(...rows.map((r) => r.path.length));
+        rows.forEach((row, i) => lines.push(`  ${row.path.padEnd(width)}  ${descriptions[i]}`));
+        lines.push("");
+    }
+    return lines;
+}
+
+function describeRoute(row: RouteTableRow, screening: Screening | undefined): string {
+    const { route } = row;
+    if (route.kind === "refused") return `refused ${route.status}`;
+    if (route.kind === "redirect") return `redirect ${route.status}`;
+    const matched = screening?.paths.includes(row.path);
+    if (row.ollamaKind === "read-only") return `-> Ollama  not screened (read-only: no prompt or response)`;
+    if (!matched) return `-> Ollama  UNSCREENED (outside the Model Armor extension)`;
+    if (!row.screened) return `-> Ollama  UNSCREENED (Model Armor ignores this API's bodies)`;
+    const sides = [
+        screening!.prompts ? `prompts by ${screening!.prompts}` : "prompts UNSCREENED",
+        screening!.responses ? `responses by ${screening!.responses} (non-streaming only)` : "responses UNSCREENED",
+    ];
+    return `-> Ollama  screened: ${sides.join(", ")}`;
+}
+
+/** The extension bound to a forwarding rule whose proxy uses `urlMap`, read from its recorded inputs. */
+function screeningOf(urlMap: RecordedResource, resources: RecordedResource[]): Screening | undefined {
+    const uses = (r: RecordedResource, target: RecordedResource) => r.dependencies.includes(target.urn);
+    const proxies = resources.filter((r) => uses(r, urlMap));
+    const rules = resources.filter((r) => r.type === FORWARDING_RULE && proxies.some((p) => uses(r, p)));
+    const extension = resources.find((r) => r.type === EXTENSION && rules.some((rule) => uses(r, rule)));
+    if (!extension) return undefined;
+    const chain = extension.inputs.extensionChains?.[0];
+    const callout = chain?.extensions?.[0] ?? {};
+    const events: string[] = callout.supportedEvents ?? [];
+    const settings = parseSettings(callout.metadata?.model_armor_settings);
+    const templateName = (id: unknown) => (typeof id === "string" ? id.split("/").pop() : undefined);
+    return {
+        name: extension.name,
+        paths: pathsOfScreeningCel(chain?.matchCondition?.celExpression ?? ""),
+        prompts: events.includes("REQUEST_BODY") ? templateName(settings?.user_prompt_template_id) : undefined,
+        responses: events.includes("RESPONSE_BODY") ? templateName(settings?.model_response_template_id) : undefined,
+        failOpen: callout.failOpen === true,
+        timeout: callout.timeout,
+    };
+}
+
+function parseSettings(text: unknown): Record<string, unknown> | undefined {
+    try {
+        const settings = JSON.parse(String(text));
+        return Array.isArray(settings) ? settings.find((s) => s?.model === "default") : undefined;
+    } catch {
+        return undefined;
+    }
+}
