@@ -1,10 +1,15 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { routeRequest } from "../components";
 import { buildPlan, readStackFile } from "../tools/planner";
 import { envOf, Recorded, runtime } from "./harness";
 
 const STACKS_DIR = path.join(__dirname, "..", "stacks");
+const REFUSED_PATHS = [
+    "/api/pull", "/api/delete", "/api/create", "/api/push", "/api/copy", "/api/blobs/x", "/api/show", "/api/generate",
+    "/api/chat", "/", "/debug/pprof/", "/v1/chat/completions/x",
+];
 const STACK_FILES = fs.readdirSync(STACKS_DIR).filter((f) => /^Pulumi\..+\.yaml$/.test(f));
 
 async function planOf(stack: string): Promise<Recorded> {
@@ -33,6 +38,43 @@ describe("shipped stacks", () => {
                     assert.strictEqual(service.inputs.defaultUriDisabled, true);
                     assert.doesNotMatch(service.inputs.template.containers[0].image, /:latest$|^[^:]+$/);
                 }
+            });
+
+            it("routes only the screened inference paths and /v1/models to Ollama; admin, native and unknown paths never", async () => {
+                const r = await planOf(stack);
+                const urlMap = r.one("gcp:compute/regionUrlMap:RegionUrlMap", `${stack}-lb-url-map`).inputs;
+                for (const path of ["/v1/chat/completions", "/v1/completions"]) {
+                    assert.strictEqual(routeRequest(urlMap, path).kind, "backend", path);
+                }
+                for (const path of REFUSED_PATHS) {
+                    assert.strictEqual(routeRequest(urlMap, path).kind, "refused", path);
+                }
+            });
+
+            it("binds a fail-closed Model Armor extension to the HTTPS forwarding rule, after both templates", async () => {
+                const r = await planOf(stack);
+                const ext = r.one("gcp:networkservices/lbTrafficExtension:LbTrafficExtension");
+                const https = r.one("gcp:compute/forwardingRule:ForwardingRule", `${stack}-lb-https`);
+                assert.ok(ext.dependencies.includes(https.urn));
+                const callout = ext.inputs.extensionChains[0].extensions[0];
+                assert.strictEqual(callout.failOpen, false);
+                assert.strictEqual(callout.service, `modelarmor.${ext.inputs.location}.rep.googleapis.com`);
+                const [prompt, response] = ["prompt", "response"].map((side) =>
+                    r.one("gcp:modelarmor/template:Template", `${stack}-armor-${side}`));
+                assert.deepStrictEqual(JSON.parse(callout.metadata.model_armor_settings), [{
+                    model: "default",
+                    user_prompt_template_id: `projects/${prompt.inputs.project}/locations/${prompt.inputs.location}/templates/${prompt.inputs.templateId}`,
+                    model_response_template_id: `projects/${response.inputs.project}/locations/${response.inputs.location}/templates/${response.inputs.templateId}`,
+                }]);
+                assert.ok(ext.propertyDependencies.extensionChains.includes(prompt.urn));
+                assert.ok(ext.propertyDependencies.extensionChains.includes(response.urn));
+            });
+
+            it("creates the forwarding rules after the proxy-only subnet and protects the address", async () => {
+                const r = await planOf(stack);
+                const subnet = r.one("gcp:compute/subnetwork:Subnetwork");
+                for (const rule of r.ofType("gcp:compute/forwardingRule:ForwardingRule")) assert.ok(r.dependsOn(rule, subnet), rule.name);
+                assert.strictEqual(r.one("gcp:compute/address:Address").protect, true);
             });
 
             it("grants nothing to allUsers or allAuthenticatedUsers and uses no default service account", async () => {
@@ -78,6 +120,77 @@ describe("shipped stacks", () => {
         // --allow-unauthenticated becomes "no IAM check behind the load balancer", never an allUsers grant.
         assert.strictEqual(service.invokerIamDisabled, true);
         assert.deepStrictEqual(r.one("gcp:cloudrunv2/job:Job").inputs.template.template.containers[0].args, ["gemma:2b"]);
+    });
+
+    it("dev reproduces the article's load balancer, steps 1 to 5", async () => {
+        const r = await planOf("dev");
+        const one = (type: string) => r.one(`gcp:compute/${type}`).inputs;
+        assert.deepStrictEqual(one("regionNetworkEndpointGroup:RegionNetworkEndpointGroup").networkEndpointType, "SERVERLESS");
+        assert.strictEqual(one("regionNetworkEndpointGroup:RegionNetworkEndpointGroup").cloudRun.service, "dev-ollama");
+        const backend = one("regionBackendService:RegionBackendService");
+        assert.deepStrictEqual([backend.loadBalancingScheme, backend.protocol, backend.region], ["EXTERNAL_MANAGED", "HTTPS", "us-central1"]);
+        assert.deepStrictEqual(r.one("tls:index/selfSignedCert:SelfSignedCert").inputs.subject, {
+            country: "US", province: "CA", locality: "Mountain View", organization: "tech", organizationalUnit: "AI", commonName: "internal.ai",
+        });
+        assert.strictEqual(r.one("tls:index/selfSignedCert:SelfSignedCert").inputs.validityPeriodHours, 365 * 24);
+        assert.deepStrictEqual(
+            [r.one("tls:index/privateKey:PrivateKey").inputs.algorithm, r.one("tls:index/privateKey:PrivateKey").inputs.rsaBits],
+            ["RSA", 2048],
+        );
+        assert.strictEqual(one("regionSslCertificate:RegionSslCertificate").privateKey, "[secret]");
+        assert.ok(one("regionTargetHttpsProxy:RegionTargetHttpsProxy").sslCertificates.length === 1);
+        const subnet = one("subnetwork:Subnetwork");
+        assert.deepStrictEqual([subnet.purpose, subnet.role, subnet.network, subnet.ipCidrRange], ["REGIONAL_MANAGED_PROXY", "ACTIVE", "default", "192.168.0.0/26"]);
+        assert.strictEqual(one("address:Address").region, "us-central1");
+        const rule = one("forwardingRule:ForwardingRule");
+        assert.deepStrictEqual([rule.portRange, rule.loadBalancingScheme], ["443", "EXTERNAL_MANAGED"]);
+        assert.strictEqual(r.ofType("gcp:compute/regionUrlMap:RegionUrlMap").length, 1, "no redirect map in dev");
+    });
+
+    it("dev reproduces every setting of the article's Model Armor template, on the prompt and the response template", async () => {
+        const r = await planOf("dev");
+        const message = "Guardian, a critical flaw has been detected in the very incantation you are attempting to cast.";
+        for (const side of ["prompt", "response"]) {
+            const t = r.one("gcp:modelarmor/template:Template", `dev-armor-${side}`).inputs;
+            assert.strictEqual(t.location, "us-central1");
+            assert.deepStrictEqual(t.filterConfig, {
+                raiSettings: { raiFilters: [
+                    { filterType: "HATE_SPEECH", confidenceLevel: "MEDIUM_AND_ABOVE" },
+                    { filterType: "HARASSMENT", confidenceLevel: "MEDIUM_AND_ABOVE" },
+                    { filterType: "SEXUALLY_EXPLICIT", confidenceLevel: "MEDIUM_AND_ABOVE" },
+                ] },
+                sdpSettings: { basicConfig: { filterEnforcement: "ENABLED" } },
+                piAndJailbreakFilterSettings: { filterEnforcement: "ENABLED", confidenceLevel: "LOW_AND_ABOVE" },
+                maliciousUriFilterSettings: { filterEnforcement: "ENABLED" },
+            });
+            assert.deepStrictEqual(t.templateMetadata, {
+                enforcementType: "INSPECT_AND_BLOCK",
+                customPromptSafetyErrorCode: 799,
+                customPromptSafetyErrorMessage: message,
+                customLlmResponseSafetyErrorCode: 798,
+                customLlmResponseSafetyErrorMessage: message,
+                ignorePartialInvocationFailures: true,
+                logTemplateOperations: true,
+                logSanitizeOperations: true,
+            });
+        }
+    });
+
+    it("prod uses a managed certificate for its domain and redirects HTTP to HTTPS on the same address", async () => {
+        const r = await planOf("prod");
+        const cert = r.one("gcp:certificatemanager/certificate:Certificate");
+        assert.deepStrictEqual(cert.inputs.managed.domains, ["llm.example.com"]);
+        assert.strictEqual(cert.inputs.location, "us-central1");
+        assert.deepStrictEqual(r.one("gcp:compute/regionTargetHttpsProxy:RegionTargetHttpsProxy").inputs.certificateManagerCertificates.length, 1);
+        const http = r.one("gcp:compute/forwardingRule:ForwardingRule", "prod-lb-http");
+        const https = r.one("gcp:compute/forwardingRule:ForwardingRule", "prod-lb-https");
+        assert.strictEqual(http.inputs.portRange, "80");
+        assert.strictEqual(http.inputs.ipAddress, https.inputs.ipAddress);
+        const redirect = r.one("gcp:compute/regionUrlMap:RegionUrlMap", "prod-lb-http-redirect").inputs;
+        assert.deepStrictEqual(routeRequest(redirect, "/v1/chat/completions"), {
+            kind: "redirect", status: 308, redirect: { httpsRedirect: true, redirectResponseCode: "PERMANENT_REDIRECT", stripQuery: false },
+        });
+        assert.ok(r.ofType("gcp:projects/service:Service").some((s) => s.inputs.service === "certificatemanager.googleapis.com"));
     });
 
     it("prod keeps one instance warm with a pinned image and more concurrency per GPU", async () => {

@@ -54,7 +54,8 @@ class RecordingMocks implements pulumi.runtime.Mocks {
         const inputs = args.inputs ?? {};
         const project: string = inputs.project ?? mockProject();
         const name: string = inputs.name ?? args.name;
-        const state: Record<string, any> = { ...inputs, name };
+        // Like the provider, fill in the default project on every Google resource.
+        const state: Record<string, any> = { ...inputs, name, ...(args.type.startsWith("gcp:") ? { project } : {}) };
         const collection = COMPUTE_COLLECTIONS[args.type];
         if (collection) {
             const scope = inputs.region ? `regions/${inputs.region}` : "global";

@@ -1,0 +1,304 @@
+/**
+ * Model Armor: the traffic extension that calls it, and the templates it applies. Facts: GCP-NOTES sections 1 and 2
+ * ("Configure an extension to call a Google service", Service Extensions docs; the provider's `LbTrafficExtension`
+ * and `modelarmor.Template`).
+ */
+import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { httpsForwardingRules } from "./loadBalancer";
+import { StackResource, StackView } from "./stack";
+import { FORWARDING_RULE, MODEL_ARMOR_TEMPLATE, TRAFFIC_EXTENSION } from "./types";
+import { forTypes, isKnown, listOf, parseJson, Props, quote, valueAt } from "./values";
+
+/** One extension of a traffic extension's chains, with its position (`extensionChains[0].extensions[0]`). */
+interface Extension {
+    readonly where: string;
+    readonly props: Props;
+}
+
+function extensionsOf(trafficExtension: Props): Extension[] {
+    return listOf(trafficExtension.extensionChains).flatMap((chain, i) =>
+        listOf(chain?.extensions).map((props, j) => ({ where: `extensionChains[${i}].extensions[${j}]`, props })),
+    );
+}
+
+/** Extensions that call Model Armor: by its service name, or by the settings only Model Armor reads. */
+function modelArmorExtensionsOf(trafficExtension: Props): Extension[] {
+    return extensionsOf(trafficExtension).filter(
+        ({ props }) =>
+            (typeof props.service === "string" && props.service.startsWith("modelarmor.")) ||
+            valueAt(props, "metadata.model_armor_settings") !== undefined,
+    );
+}
+
+/** Model Armor's callout endpoint of a region; the templates must be in that region too. */
+const regionalEndpoint = (location: string) => `modelarmor.${location}.rep.googleapis.com`;
+
+const TEMPLATE_PATH = /^projects\/[^/]+\/locations\/([^/]+)\/templates\/[^/]+$/;
+const PROMPT_KEY = "user_prompt_template_id";
+const RESPONSE_KEY = "model_response_template_id";
+/** Keys of Agent Gateway authorization extensions, ignored by a load balancer's Model Armor extension. */
+const AGENT_GATEWAY_KEYS = ["request_template_id", "response_template_id"];
+
+/** The entries of `metadata.model_armor_settings` and what is wrong with it; undefined while unknown. */
+interface ModelArmorSettings {
+    readonly entries: readonly Props[];
+    readonly problems: readonly string[];
+}
+
+/**
+ * Reads `metadata.model_armor_settings`: ONE string holding a JSON array of `{model, user_prompt_template_id?,
+ * model_response_template_id?}`, each template a full path in the extension's own region.
+ */
+function readSettings(extension: Props, location: unknown): ModelArmorSettings | undefined {
+    const text = valueAt(extension, "metadata.model_armor_settings");
+    if (!isKnown(text)) return undefined;
+    if (text === undefined) return { entries: [], problems: ["is missing, so Model Armor has no template to apply"] };
+    if (typeof text !== "string") return { entries: [], problems: [`must be one string holding a JSON array, not ${quote(text)}`] };
+    const parsed = parseJson(text);
+    if (!Array.isArray(parsed) || parsed.length === 0) {
+        return { entries: [], problems: [`must hold a non-empty JSON array, not ${quote(text)}`] };
+    }
+    const problems: string[] = [];
+    const entries = parsed.filter((entry, i): entry is Props => {
+        const at = `[${i}]`;
+        if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
+            problems.push(`${at} must be an object, not ${quote(entry)}`);
+            return false;
+        }
+        if (typeof entry.model !== "string" || entry.model === "") problems.push(`${at} needs a "model" ("default" for every model)`);
+        for (const key of AGENT_GATEWAY_KEYS.filter((k) => k in entry)) {
+            problems.push(`${at} sets ${key}, a key of Agent Gateway extensions that a load balancer's Model Armor extension ignores`);
+        }
+        const templates = [PROMPT_KEY, RESPONSE_KEY].filter((k) => k in entry);
+        if (templates.length === 0) problems.push(`${at} names no template: set ${PROMPT_KEY} and/or ${RESPONSE_KEY}`);
+        for (const key of templates) {
+            const region = TEMPLATE_PATH.exec(String(entry[key]))?.[1];
+            if (region === undefined) {
+                problems.push(`${at}.${key} = ${quote(entry[key])} is not a template path projects/P/locations/L/templates/T`);
+            } else if (isKnown(location) && region !== location) {
+                problems.push(`${at}.${key} is a template in ${region}, but Model Armor is called in ${location}`);
+            }
+        }
+        return true;
+    });
+    return { entries, problems };
+}
+
+const SETTINGS_FIX =
+    "Fix: let ModelArmorTrafficExtension write it from ModelArmorPolicy's promptTemplateId and responseTemplateId, " +
+    "or set it to JSON.stringify([{ model: \"default\", user_prompt_template_id: " +
+    "\"projects/P/locations/REGION/templates/PROMPT\", model_response_template_id: " +
+    "\"projects/P/locations/REGION/templates/RESPONSE\" }]) with REGION the extension's location.";
+
+/** Does any entry name a template of `key`? */
+const names = (settings: ModelArmorSettings, key: string) => settings.entries.some((e) => typeof e[key] === "string");
+
+export const modelArmorFailClosed: ResourceValidationPolicy = {
+    name: "model-armor-fail-closed",
+    description:
+        "No traffic extension fails open: when a callout fails or times out the request is refused (500), not " +
+        "passed on unscreened.",
+    enforcementLevel: "mandatory",
+    validateResource: forTypes([TRAFFIC_EXTENSION], (props, report) => {
+        for (const { where, props: extension } of extensionsOf(props)) {
+            if (extension.failOpen !== true) continue;
+            report(
+                `${where}.failOpen is true: when the callout fails or times out, prompts and responses pass ` +
+                    "unscreened. Fix: set guarded-llm:modelArmor.failOpen to false (ModelArmorTrafficExtension " +
+                    "args.failOpen), or remove failOpen (the default is false).",
+            );
+        }
+    }),
+};
+
+export const modelArmorRegionalEndpoint: ResourceValidationPolicy = {
+    name: "model-armor-regional-endpoint",
+    description: "Model Armor extensions call modelarmor.<location>.rep.googleapis.com in the extension's own location.",
+    enforcementLevel: "mandatory",
+    validateResource: forTypes([TRAFFIC_EXTENSION], (props, report) => {
+        if (typeof props.location !== "string" || !isKnown(props.location)) return;
+        const expected = regionalEndpoint(props.location);
+        for (const { where, props: extension } of modelArmorExtensionsOf(props)) {
+            if (!isKnown(extension.service) || extension.service === expected) continue;
+            report(
+                `${where}.service is ${quote(extension.service)}: a regional load balancer's callout goes to Model ` +
+                    `Armor's endpoint in its own region. Fix: set service to "${expected}" (ModelArmorTrafficExtension ` +
+                    "derives it from args.region).",
+            );
+        }
+    }),
+};
+
+export const modelArmorSettingsWellFormed: ResourceValidationPolicy = {
+    name: "model-armor-settings-well-formed",
+    description:
+        "metadata.model_armor_settings is one string holding a JSON array of {model, user_prompt_template_id and/or " +
+        "model_response_template_id}, each a template path in the extension's location.",
+    enforcementLevel: "mandatory",
+    validateResource: forTypes([TRAFFIC_EXTENSION], (props, report) => {
+        for (const { where, props: extension } of modelArmorExtensionsOf(props)) {
+            for (const problem of readSettings(extension, props.location)?.problems ?? []) {
+                report(`${where}.metadata.model_armor_settings ${problem}. ${SETTINGS_FIX}`);
+            }
+        }
+    }),
+};
+
+const REQUEST_BODY = "REQUEST_BODY";
+const RESPONSE_BODY = "RESPONSE_BODY";
+
+/** The callout events of an extension; undefined while unknown. */
+function eventsOf(extension: Props): string[] | undefined {
+    return isKnown(extension.supportedEvents) ? listOf(extension.supportedEvents) : undefined;
+}
+
+export const modelArmorEventsMatchTemplates: ResourceValidationPolicy = {
+    name: "model-armor-events-match-templates",
+    description:
+        "A Model Armor extension receives the body each of its templates screens: REQUEST_BODY for a prompt " +
+        "template, RESPONSE_BODY for a response template.",
+    enforcementLevel: "mandatory",
+    validateResource: forTypes([TRAFFIC_EXTENSION], (props, report) => {
+        for (const { where, props: extension } of modelArmorExtensionsOf(props)) {
+            const settings = readSettings(extension, props.location);
+            const events = eventsOf(extension);
+            if (settings === undefined || events === undefined) continue;
+            const needed: [string, string, string][] = [
+                [PROMPT_KEY, REQUEST_BODY, "prompt"],
+                [RESPONSE_KEY, RESPONSE_BODY, "response"],
+            ];
+            for (const [key, event, side] of needed) {
+                if (!names(settings, key) || events.includes(event)) continue;
+                report(
+                    `${where} names a ${side} template (${key}) but its supportedEvents lack ${event}, so that ` +
+                        `template is never applied. Fix: add ${event} (with the other ${event.split("_")[0]}_* events) ` +
+                        "to supportedEvents, as ModelArmorTrafficExtension does.",
+                );
+            }
+        }
+    }),
+};
+
+/**
+ * Advisory, not mandatory: screening only prompts or only responses is a documented, explicit choice of
+ * ModelArmorTrafficExtension (`screen: "prompts" | "responses"`, e.g. responses only for trusted internal clients),
+ * and DESIGN.md's rule is "secure defaults, each overridable only explicitly". A mandatory policy would make that
+ * supported configuration fail every preview. What is never legitimate (failing open, malformed settings, a
+ * template whose body is never sent) is mandatory above.
+ */
+export const modelArmorScreensBothDirections: ResourceValidationPolicy = {
+    name: "model-armor-screens-both-directions",
+    description: "Model Armor screens both the prompts (REQUEST_BODY) and the model's responses (RESPONSE_BODY).",
+    enforcementLevel: "advisory",
+    validateResource: forTypes([TRAFFIC_EXTENSION], (props, report) => {
+        for (const { where, props: extension } of modelArmorExtensionsOf(props)) {
+            const settings = readSettings(extension, props.location);
+            const events = eventsOf(extension);
+            if (events === undefined) continue;
+            const sides: [string, string, string, string][] = [
+                ["prompts", REQUEST_BODY, PROMPT_KEY, "prompt injection and jailbreaks reach the model"],
+                ["responses", RESPONSE_BODY, RESPONSE_KEY, "leaked data and unsafe output reach clients"],
+            ];
+            for (const [side, event, key, risk] of sides) {
+                if (events.includes(event) && (settings === undefined || names(settings, key))) continue;
+                report(
+                    `${where} does not screen ${side} (needs ${event} in supportedEvents and a ${key}): ${risk} ` +
+                        'unscreened. Fix: set guarded-llm:modelArmor.screen to "both" (ModelArmorTrafficExtension ' +
+                        "args.screen; the default), unless screening one side only is a deliberate choice.",
+                );
+            }
+        }
+    }),
+};
+
+/** The template a `projects/P/locations/L/templates/T` path names, among the stack's templates. */
+function templateAt(path: string, templates: readonly StackResource[]): StackResource | undefined {
+    const [, project, , location, , templateId] = path.split("/");
+    const matches = templates.filter((t) => t.props.templateId === templateId && t.props.location === location);
+    // The project is often left to the provider default (absent from inputs), so it only breaks ties.
+    return matches.length === 1 ? matches[0] : matches.find((t) => t.props.project === project);
+}
+
+export const modelArmorPromptInjectionOn: StackValidationPolicy = {
+    name: "model-armor-prompt-injection-on",
+    description:
+        "Every Model Armor template of this stack that a traffic extension applies to prompts " +
+        "(user_prompt_template_id) has prompt injection and jailbreak detection enabled.",
+    enforcementLevel: "mandatory",
+    // Settings that are unknown during the first preview (template ids not created yet) are checked at the end of
+    // `pulumi up`; templates outside the stack cannot be read and are not reported.
+    validateStack: (args, report) => {
+        const stack = new StackView(args.resources);
+        const templates = stack.ofType(MODEL_ARMOR_TEMPLATE);
+        const reported = new Set<string>();
+        for (const trafficExtension of stack.ofType(TRAFFIC_EXTENSION)) {
+            for (const { props: extension } of modelArmorExtensionsOf(trafficExtension.props)) {
+                for (const entry of readSettings(extension, trafficExtension.props.location)?.entries ?? []) {
+                    const path = entry[PROMPT_KEY];
+                    const template = TEMPLATE_PATH.test(String(path)) ? templateAt(path, templates) : undefined;
+                    if (template === undefined || reported.has(template.urn)) continue;
+                    const enforcement = valueAt(template.props, "filterConfig.piAndJailbreakFilterSettings.filterEnforcement");
+                    if (!isKnown(enforcement) || enforcement === "ENABLED") continue;
+                    reported.add(template.urn);
+                    report(
+                        `template ${quote(path)} screens prompts (${PROMPT_KEY} of ${trafficExtension.name}) but its ` +
+                            `prompt injection and jailbreak filter is ${quote(enforcement)}. Fix: set ` +
+                            "guarded-llm:modelArmor.prompt.piAndJailbreak.enabled to true (ModelArmorPolicy " +
+                            'args.prompt.piAndJailbreak), i.e. filterConfig.piAndJailbreakFilterSettings.filterEnforcement: "ENABLED".',
+                        template.urn,
+                    );
+                }
+            }
+        }
+    },
+};
+
+export const modelArmorTemplateBlocks: ResourceValidationPolicy = {
+    name: "model-armor-template-blocks",
+    description: "Model Armor templates block what they find (INSPECT_AND_BLOCK) rather than only log it (INSPECT_ONLY).",
+    enforcementLevel: "advisory",
+    validateResource: forTypes([MODEL_ARMOR_TEMPLATE], (props, report) => {
+        if (valueAt(props, "templateMetadata.enforcementType") !== "INSPECT_ONLY") return;
+        report(
+            "templateMetadata.enforcementType is INSPECT_ONLY: findings are logged and every prompt and response " +
+                "still passes. Fix: once the thresholds are tuned on the logs, set " +
+                "guarded-llm:modelArmor.prompt.enforcement (or .response.enforcement) to INSPECT_AND_BLOCK.",
+        );
+    }),
+};
+
+export const modelArmorGuardsHttpsForwardingRules: StackValidationPolicy = {
+    name: "model-armor-guards-https-forwarding-rules",
+    description: "Every regional HTTPS forwarding rule of the stack is bound to a traffic extension that calls Model Armor.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, report) => {
+        const stack = new StackView(args.resources);
+        const guarding = stack.ofType(TRAFFIC_EXTENSION).filter((e) => modelArmorExtensionsOf(e.props).length > 0);
+        const bound = guarding.map((e) => ({ listed: e.props.forwardingRules, rules: stack.referenced(e, "forwardingRules", [FORWARDING_RULE]) }));
+        // A rule list unknown during preview and not traceable to this stack's rules might name any rule: nothing
+        // can be proven missing.
+        const untraceable = ({ listed, rules }: (typeof bound)[number]) =>
+            Array.isArray(listed) ? listed.some((v) => !isKnown(v)) && rules.length < listed.length : !isKnown(listed);
+        if (bound.some(untraceable)) return;
+        const guarded = new Set(bound.flatMap(({ rules }) => rules.map((r) => r.urn)));
+        for (const rule of httpsForwardingRules(stack).filter((r) => !guarded.has(r.urn))) {
+            report(
+                `HTTPS forwarding rule ${rule.name} is bound to no Model Armor traffic extension, so prompts and ` +
+                    "responses reach Ollama unscreened. Fix: add a ModelArmorTrafficExtension with " +
+                    "forwardingRuleSelfLink set to this rule's selfLink (GuardedLlmEndpoint does).",
+                rule.urn,
+            );
+        }
+    },
+};
+
+export const modelArmorPolicies = [
+    modelArmorFailClosed,
+    modelArmorRegionalEndpoint,
+    modelArmorSettingsWellFormed,
+    modelArmorEventsMatchTemplates,
+    modelArmorScreensBothDirections,
+    modelArmorPromptInjectionOn,
+    modelArmorTemplateBlocks,
+    modelArmorGuardsHttpsForwardingRules,
+];

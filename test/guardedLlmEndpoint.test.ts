@@ -1,0 +1,93 @@
+import * as assert from "assert";
+import { GuardedLlmEndpoint, GuardedLlmEndpointArgs } from "../components";
+import { record, Recorded } from "./harness";
+
+const LOAD_BALANCER = { proxySubnetCidr: "10.129.0.0/23" };
+const EXTENSION = "gcp:networkservices/lbTrafficExtension:LbTrafficExtension";
+
+async function build(args: Partial<GuardedLlmEndpointArgs> = {}): Promise<{ endpoint: GuardedLlmEndpoint; r: Recorded }> {
+    const { result, resources } = await record(
+        () => new GuardedLlmEndpoint("llm", { region: "europe-west4", loadBalancer: LOAD_BALANCER, ...args }),
+    );
+    return { endpoint: result, r: resources };
+}
+
+describe("GuardedLlmEndpoint", () => {
+    it("puts every regional resource in the one region, Model Armor's callout endpoint included", async () => {
+        const { r } = await build();
+        for (const res of r.all.filter((x) => x.custom)) {
+            const location = res.inputs.location ?? res.inputs.region;
+            if (location !== undefined) assert.strictEqual(location.toLowerCase(), "europe-west4", res.urn);
+        }
+        assert.strictEqual(r.one(EXTENSION).inputs.extensionChains[0].extensions[0].service, "modelarmor.europe-west4.rep.googleapis.com");
+    });
+
+    it("serves the Ollama service behind the load balancer and screens its HTTPS forwarding rule", async () => {
+        const { r } = await build();
+        assert.strictEqual(r.one("gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup").inputs.cloudRun.service, "llm-ollama");
+        const https = r.one("gcp:compute/forwardingRule:ForwardingRule", "llm-lb-https");
+        assert.deepStrictEqual(r.one(EXTENSION).inputs.forwardingRules, [
+            "https://www.googleapis.com/compute/v1/projects/test-project/regions/europe-west4/forwardingRules/llm-lb-https",
+        ]);
+        assert.ok(r.one(EXTENSION).dependencies.includes(https.urn));
+    });
+
+    it("screens the routed inference paths, and leaves read-only /v1/models out of the callout", async () => {
+        const { r } = await build({ loadBalancer: { ...LOAD_BALANCER, allowedPaths: ["/v1/embeddings"], allowUnscreenedPaths: true } });
+        const cel: string = r.one(EXTENSION).inputs.extensionChains[0].matchCondition.celExpression;
+        assert.match(cel, /"\/v1\/chat\/completions"/);
+        assert.match(cel, /"\/v1\/embeddings"/);
+        assert.doesNotMatch(cel, /v1\/models/);
+    });
+
+    it("passes the Model Armor choices to the templates and the extension", async () => {
+        const { r, endpoint } = await build({ modelArmor: { preset: "strict", screen: "prompts", failOpen: true, timeout: "250ms" } });
+        const callout = r.one(EXTENSION).inputs.extensionChains[0].extensions[0];
+        assert.deepStrictEqual([callout.failOpen, callout.timeout], [true, "0.25s"]);
+        assert.deepStrictEqual(callout.supportedEvents, ["REQUEST_HEADERS", "REQUEST_BODY", "REQUEST_TRAILERS"]);
+        assert.strictEqual(endpoint.modelArmor.settings.preset, "strict");
+        assert.deepStrictEqual(endpoint.warnings, [
+            'tls.mode self-signed: clients must trust the certificate for internal.ai explicitly or skip verification; use "managed" or "provided" in production',
+            'modelArmor.screen is "prompts": Model Armor screens prompts only',
+            "modelArmor.failOpen is true: when a Model Armor callout fails or times out, traffic passes UNSCREENED",
+        ]);
+    });
+
+    it("enables the APIs first when asked, Certificate Manager only for managed TLS, and never disables them", async () => {
+        const { r } = await build({ enableApis: true, loadBalancer: { ...LOAD_BALANCER, tls: { mode: "managed", domains: ["llm.example.com"] } } });
+        const apis = r.ofType("gcp:projects/service:Service");
+        assert.ok(apis.some((a) => a.inputs.service === "certificatemanager.googleapis.com"));
+        assert.ok(apis.every((a) => a.inputs.disableOnDestroy === false));
+        const service = r.one("gcp:cloudrunv2/service:Service");
+        for (const api of apis) assert.ok(r.dependsOn(service, api), `the service waits for ${api.inputs.service}`);
+        const { r: plain } = await build({ enableApis: true });
+        assert.ok(!plain.ofType("gcp:projects/service:Service").some((a) => a.inputs.service === "certificatemanager.googleapis.com"));
+    });
+
+    it("uses an existing model bucket without managing it", async () => {
+        const { r } = await build({ existingModelBucketName: "shared-models" });
+        assert.strictEqual(r.ofType("gcp:storage/bucket:Bucket").length, 0);
+        assert.strictEqual(r.one("gcp:cloudrunv2/service:Service").inputs.template.volumes[0].gcs.bucket, "shared-models");
+    });
+
+    it("refuses bad args under the part they belong to, before registering anything", async () => {
+        const { resources } = await record(() =>
+            assert.throws(
+                () => new GuardedLlmEndpoint("llm", {
+                    region: "us-west1",
+                    loadBalancer: { proxySubnetCidr: "10.0.0.0/27" },
+                    modelArmor: { preset: "lenient" as any },
+                }),
+                {
+                    message: [
+                        "invalid configuration (3 problems):",
+                        '  GuardedLlmEndpoint "llm" args.region = "us-west1": Cloud Run offers nvidia-l4 only in us-central1, us-east4, europe-west1, europe-west4, asia-southeast1, asia-south1',
+                        '  GuardedLlmEndpoint "llm" args.loadBalancer.proxySubnetCidr = "10.0.0.0/27": must be /26 or larger (a proxy-only subnet needs at least 64 addresses; Google recommends /23)',
+                        '  GuardedLlmEndpoint "llm" args.modelArmor.preset = "lenient": must be one of recommended, article, strict',
+                    ].join("\n"),
+                },
+            ),
+        );
+        assert.strictEqual(resources.all.length, 0);
+    });
+});
