@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { EdgeSecurityPolicy, EdgeSecurityPolicyArgs, validateEdgeSecurityPolicyArgs } from "./edgeSecurityPolicy";
 import { ModelArmorPolicy, ModelArmorPolicyArgs, validateModelArmorPolicyArgs } from "./modelArmorPolicy";
 import { ModelArmorTrafficExtension, ScreeningOptions, validateScreeningOptions } from "./modelArmorTrafficExtension";
 import { ModelBucket } from "./modelBucket";
@@ -22,6 +23,8 @@ export type EndpointOllamaArgs = Omit<OllamaServiceArgs, "region" | "project" | 
 export type EndpointLoadBalancerArgs = Omit<RegionalHttpsLoadBalancerArgs, "region" | "project" | "cloudRunService">;
 /** The Model Armor part of {@link GuardedLlmEndpointArgs}: the templates and how the callout screens. */
 export type EndpointModelArmorArgs = Omit<ModelArmorPolicyArgs, "region" | "project"> & ScreeningOptions;
+/** The Cloud Armor part of {@link GuardedLlmEndpointArgs}. */
+export type EndpointCloudArmorArgs = Omit<EdgeSecurityPolicyArgs, "region" | "project">;
 
 /** Arguments of {@link GuardedLlmEndpoint}. */
 export interface GuardedLlmEndpointArgs {
@@ -38,6 +41,11 @@ export interface GuardedLlmEndpointArgs {
     readonly loadBalancer: EndpointLoadBalancerArgs;
     /** The Model Armor templates and screening. @default the `recommended` preset, both directions, fail closed */
     readonly modelArmor?: EndpointModelArmorArgs;
+    /**
+     * Opt-in edge protection: a Cloud Armor policy on the backend service with a per-client rate limit and an
+     * optional source allowlist ({@link EdgeSecurityPolicy}; read its caveat). @default none
+     */
+    readonly cloudArmor?: EndpointCloudArmorArgs;
     /**
      * An existing bucket for the model files; the endpoint grants itself access to it but does not manage it.
      * @default a new, protected {@link ModelBucket}
@@ -66,6 +74,12 @@ export function validateGuardedLlmEndpointArgs(
     const modelArmor = args.modelArmor ?? {};
     validateModelArmorPolicyArgs({ ...modelArmor, region: args.region }, problems.under("modelArmor.", region));
     validateScreeningOptions(modelArmor, problems.under("modelArmor."));
+    if (args.cloudArmor !== undefined && problems.object("cloudArmor", args.cloudArmor)) {
+        validateEdgeSecurityPolicyArgs({ ...args.cloudArmor, region: args.region }, problems.under("cloudArmor.", region));
+        if (args.loadBalancer?.securityPolicy !== undefined) {
+            problems.add("cloudArmor", undefined, "give either cloudArmor (a policy made here) or loadBalancer.securityPolicy (your own), not both");
+        }
+    }
     if (args.enableApis !== undefined) problems.boolean("enableApis", args.enableApis);
     return [...regionalHttpsLoadBalancerWarnings(loadBalancer), ...endpointWarnings(args)];
 }
@@ -102,6 +116,8 @@ export class GuardedLlmEndpoint extends pulumi.ComponentResource {
     public readonly trafficExtension: ModelArmorTrafficExtension;
     /** The enabled APIs, when `enableApis` is set. */
     public readonly apis?: ProjectApis;
+    /** The Cloud Armor policy, when `cloudArmor` is set. */
+    public readonly edgeSecurityPolicy?: EdgeSecurityPolicy;
     /** `https://` and the first managed domain, else the IP address. */
     public readonly endpointUrl: pulumi.Output<string>;
     /** The static IP address clients (and DNS records) point at. */
@@ -138,9 +154,18 @@ export class GuardedLlmEndpoint extends pulumi.ComponentResource {
             { ...args.ollama, region, project, modelBucketName: this.modelBucketName },
             { parent: this },
         );
+        if (args.cloudArmor) {
+            this.edgeSecurityPolicy = new EdgeSecurityPolicy(`${name}-edge`, { ...args.cloudArmor, region, project }, { parent: this });
+        }
         this.loadBalancer = new RegionalHttpsLoadBalancer(
             `${name}-lb`,
-            { ...args.loadBalancer, region, project, cloudRunService: this.ollama.serviceName },
+            {
+                ...args.loadBalancer,
+                region,
+                project,
+                cloudRunService: this.ollama.serviceName,
+                securityPolicy: this.edgeSecurityPolicy?.policy.selfLink ?? args.loadBalancer.securityPolicy,
+            },
             { parent: this },
         );
         const { screen, failOpen, timeout, ...templates } = args.modelArmor ?? {};

@@ -1,3 +1,4 @@
+export * from "./edgeSecurityPolicy";
 export * from "./gpu";
 export * from "./guardedLlmEndpoint";
 export * from "./modelArmorFloorSetting";

@@ -206,8 +206,9 @@ export const lbCloudArmor: ResourceValidationPolicy = {
         if (!EXTERNAL_SCHEMES.includes(props.loadBalancingScheme) || (props.securityPolicy ?? "") !== "") return;
         report(
             "has no securityPolicy: nothing limits how fast one client can send prompts (each costs GPU time and " +
-                "Model Armor quota, 600 callouts per minute per project). Fix: attach a regional Cloud Armor policy " +
-                "with a throttle or rate_based_ban rule (RegionalHttpsLoadBalancer args.securityPolicy).",
+                "Model Armor quota, 600 callouts per minute per project). Fix: set guarded-llm:cloudArmor " +
+                "(e.g. { requestsPerMinutePerClient: 60 }), or attach a regional Cloud Armor policy with a throttle or " +
+                "rate_based_ban rule (RegionalHttpsLoadBalancer args.securityPolicy).",
         );
     }),
 };

@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import {
+    EndpointCloudArmorArgs,
     EndpointLoadBalancerArgs,
     EndpointModelArmorArgs,
     EndpointOllamaArgs,
@@ -26,13 +27,15 @@ export interface StackConfig {
     ollama: EndpointOllamaArgs;
     loadBalancer: EndpointLoadBalancerArgs;
     modelArmor: EndpointModelArmorArgs;
+    /** Opt-in Cloud Armor edge protection; absent when the key is not set. */
+    cloudArmor?: EndpointCloudArmorArgs;
     /** Lines the offline plan and `pulumi up` show as warnings. */
     warnings: string[];
 }
 
 /** The keys of each config object; nested objects are checked by the components' validators. */
 export const CONFIG_KEYS = {
-    project: ["ollama", "loadBalancer", "modelArmor", "namePrefix", "enableApis", "tlsCertificate", "tlsPrivateKey"],
+    project: ["ollama", "loadBalancer", "modelArmor", "cloudArmor", "namePrefix", "enableApis", "tlsCertificate", "tlsPrivateKey"],
     ollama: [
         "image", "gpuType", "gpuZonalRedundancy", "cpu", "memory", "concurrency", "numParallel", "timeoutSeconds",
         "minInstances", "maxInstances", "port", "modelsMountPath", "models", "modelMountOptions", "pullJob",
@@ -41,9 +44,10 @@ export const CONFIG_KEYS = {
     pullJob: ["cpu", "memory", "timeoutSeconds"],
     loadBalancer: [
         "network", "proxySubnetCidr", "proxySubnet", "networkTier", "tls", "sslPolicy", "httpRedirect", "allowedPaths",
-        "allowUnscreenedPaths", "refusedPathStatus", "protectAddress", "retainAddressOnDelete",
+        "allowUnscreenedPaths", "refusedPathStatus", "protectAddress", "retainAddressOnDelete", "securityPolicy",
     ],
     modelArmor: ["preset", "prompt", "response", "failOpen", "timeout", "screen"],
+    cloudArmor: ["requestsPerMinutePerClient", "allowedSourceRanges"],
 } as const;
 
 const key = (name: string) => `${PROJECT_NAMESPACE}:${name}`;
@@ -79,16 +83,19 @@ export function parseStackConfig(raw: Record<string, string>, stackName: string,
         ours, readObject(ours, "loadBalancer", values.loadBalancer) as EndpointLoadBalancerArgs, raw, secretKeys,
     );
     const modelArmor = readObject(ours, "modelArmor", values.modelArmor) as EndpointModelArmorArgs;
+    const cloudArmor = values.cloudArmor === undefined
+        ? undefined
+        : (readObject(ours, "cloudArmor", values.cloudArmor) as EndpointCloudArmorArgs);
 
     const warnings = validateGuardedLlmEndpointArgs(
-        { region: region ?? "", ollama, loadBalancer, modelArmor },
+        { region: region ?? "", ollama, loadBalancer, modelArmor, cloudArmor },
         ours,
         "gcp:region",
     );
     problems.check();
     return {
         project: project!, region: region!, namePrefix: namePrefix as string, enableApis: enableApis as boolean,
-        ollama, loadBalancer, modelArmor, warnings,
+        ollama, loadBalancer, modelArmor, ...(cloudArmor ? { cloudArmor } : {}), warnings,
     };
 }
 

@@ -12,6 +12,7 @@ export function buildStack(config: StackConfig) {
         ollama: config.ollama,
         loadBalancer: config.loadBalancer,
         modelArmor: config.modelArmor,
+        cloudArmor: config.cloudArmor,
     });
     return {
         endpointUrl: endpoint.endpointUrl,

@@ -111,6 +111,36 @@ describe("offline plan", () => {
         assert.ok(!fs.existsSync(out));
     });
 
+    it("runs the policy pack: both shipped stacks pass every mandatory policy", async () => {
+        for (const stack of ["dev", "prod"]) {
+            const plan = await buildPlan(runtime, stack, readStackFile(path.join(ROOT, "stacks", `Pulumi.${stack}.yaml`)));
+            assert.deepStrictEqual(plan.violations.filter((v) => v.enforcementLevel === "mandatory"), [], stack);
+        }
+    });
+
+    it("reports the matching violation when a test config turns a protection off", async () => {
+        const file = devFile();
+        const turnedOff = (key: string, patch: object) => ({
+            ...file,
+            config: { ...file.config, [key]: JSON.stringify({ ...JSON.parse(file.config[key]), ...patch }) },
+        });
+        const mandatory = async (config: typeof file) =>
+            (await buildPlan(runtime, "dev", config)).violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => v.policyName);
+        assert.deepStrictEqual(await mandatory(turnedOff("guarded-llm:modelArmor", { failOpen: true })), ["model-armor-fail-closed"]);
+        assert.deepStrictEqual(await mandatory(turnedOff("guarded-llm:ollama", { insecureAllowAllIngress: true })), ["cloud-run-ingress-via-load-balancer"]);
+        assert.deepStrictEqual(
+            await mandatory(turnedOff("guarded-llm:modelArmor", { prompt: { piAndJailbreak: { enabled: false } } })),
+            ["model-armor-prompt-injection-on"],
+        );
+    });
+
+    it("CLI: a mandatory violation prints the plan and the violation, and exits 1", () => {
+        const result = runPlanCli("--config-file", "test/fixtures/Pulumi.failopen.yaml");
+        assert.strictEqual(result.status, 1);
+        assert.match(result.stdout, /\[mandatory\] model-armor-fail-closed: gcp:networkservices\/lbTrafficExtension:LbTrafficExtension failopen-armor-ext/);
+        assert.match(result.stderr, /plan: a mandatory policy is violated/);
+    });
+
     it("CLI: wrong usage exits 2 with the usage line", () => {
         const result = runPlanCli("--stack");
         assert.strictEqual(result.status, 2);

@@ -466,7 +466,7 @@ describe("policy pack", () => {
     describe("lb-cloud-armor", () => {
         it("advises a Cloud Armor policy on the external backend service", async () => {
             assertViolations(await topology({ lb: { securityPolicy: undefined } }), "lb-cloud-armor", [
-                ["lb-backend", /has no securityPolicy.*Fix: attach a regional Cloud Armor policy.*RegionalHttpsLoadBalancer args\.securityPolicy/],
+                ["lb-backend", /has no securityPolicy.*Fix: set guarded-llm:cloudArmor.*RegionalHttpsLoadBalancer args\.securityPolicy/],
             ]);
         });
     });

@@ -1,13 +1,15 @@
 /**
  * `npm run plan -- --stack <name> | --config-file <path> [--json <file>]`
  *
- * Shows what a stack would build without the Pulumi CLI or cloud credentials. Exits 1 with one line per problem
- * (and writes no plan) when the configuration is invalid; exits 2 on wrong usage.
+ * Shows what a stack would build without the Pulumi CLI or cloud credentials, and runs the guarded-llm policy pack
+ * over it. Exits 1 with one line per problem (and writes no plan) when the configuration is invalid; exits 1 after
+ * printing (and writing) the plan when a mandatory policy is violated; exits 2 on wrong usage.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigurationError, formatProblem } from "../components/validation";
 import { installRecordingRuntime } from "./mockRuntime";
+import { hasMandatoryViolation } from "../policy/offline";
 import { buildPlan, readStackFile, renderPlan, toStackExport } from "./planner";
 
 const USAGE = "usage: npm run plan -- (--stack <name> | --config-file <path>) [--json <file>]";
@@ -54,6 +56,10 @@ async function main(): Promise<number> {
         if (args.jsonFile) {
             fs.writeFileSync(args.jsonFile, JSON.stringify(toStackExport(plan), null, 2) + "\n");
             console.log(`\nWrote ${args.jsonFile}`);
+        }
+        if (hasMandatoryViolation(plan.violations)) {
+            console.error("plan: a mandatory policy is violated (see above)");
+            return 1;
         }
         return 0;
     } catch (e) {

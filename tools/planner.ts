@@ -11,6 +11,7 @@ import { PROJECT_NAMESPACE, readStackConfig } from "../stacks/config";
 import { buildStack } from "../stacks/program";
 import { RecordedResource, RecordingRuntime, SECRET, settle } from "./mockRuntime";
 import { renderRoutes } from "./routeReport";
+import { formatViolations, runPolicies, Violation } from "../policy/offline";
 
 /** A stack file's configuration as Pulumi holds it: flat keys, objects and lists as JSON text. */
 export interface StackFileConfig {
@@ -25,6 +26,8 @@ export interface Plan {
     /** The stack exports. */
     outputs: Record<string, unknown>;
     warnings: string[];
+    /** What the guarded-llm policy pack says of these resources. */
+    violations: Violation[];
 }
 
 const PROJECT_FILE = path.join(__dirname, "..", "Pulumi.yaml");
@@ -90,7 +93,7 @@ export async function buildPlan(runtime: RecordingRuntime, stack: string, file: 
     await settle();
     const resources = runtime.resources();
     const root = resources.find((r) => r.type === "pulumi:pulumi:Stack");
-    return { stack, resources, outputs: root?.outputs ?? {}, warnings: config.warnings };
+    return { stack, resources, outputs: root?.outputs ?? {}, warnings: config.warnings, violations: runPolicies(resources) };
 }
 
 /** The plan in the shape of `pulumi stack export` (version 3). */
@@ -212,6 +215,7 @@ export function renderPlan(plan: Plan): string {
     ];
     const routes = renderRoutes(plan.resources);
     if (routes.length > 0) sections.push("", ...routes);
-    if (plan.warnings.length > 0) sections.push(...(routes.length ? [] : [""]), "Warnings:", ...plan.warnings.map((w) => `  - ${w}`));
+    if (plan.warnings.length > 0) sections.push(...(routes.length ? [] : [""]), "Warnings:", ...plan.warnings.map((w) => `  - ${w}`), "");
+    sections.push(formatViolations(plan.violations));
     return sections.join("\n");
 }
