@@ -1,6 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { Problems } from "./validation";
+import { checkComponentArgs, Problems } from "./validation";
 
 /** Arguments of {@link EdgeSecurityPolicy}; the `guarded-llm:cloudArmor` stack config keys. */
 export interface EdgeSecurityPolicyArgs {
@@ -60,9 +60,7 @@ export class EdgeSecurityPolicy extends pulumi.ComponentResource {
     public readonly policy: gcp.compute.RegionSecurityPolicy;
 
     constructor(name: string, args: EdgeSecurityPolicyArgs, opts?: pulumi.ComponentResourceOptions) {
-        const problems = new Problems(`EdgeSecurityPolicy "${name}" args.`);
-        validateEdgeSecurityPolicyArgs(args, problems);
-        problems.check();
+        checkComponentArgs("EdgeSecurityPolicy", name, args, validateEdgeSecurityPolicyArgs);
         super("guarded-llm:index:EdgeSecurityPolicy", name, {}, opts);
 
         const allowlist = args.allowedSourceRanges ? [...args.allowedSourceRanges] : undefined;

@@ -15,7 +15,7 @@ import {
     validateRegionalHttpsLoadBalancerArgs,
 } from "./regionalHttpsLoadBalancer";
 import { RouteTableRow } from "./routes";
-import { Problems } from "./validation";
+import { checkComponentArgs, Problems } from "./validation";
 
 /** The Ollama part of {@link GuardedLlmEndpointArgs}: what the endpoint does not supply itself. */
 export type EndpointOllamaArgs = Omit<OllamaServiceArgs, "region" | "project" | "modelBucketName">;
@@ -130,9 +130,7 @@ export class GuardedLlmEndpoint extends pulumi.ComponentResource {
     public readonly warnings: string[];
 
     constructor(name: string, args: GuardedLlmEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
-        const problems = new Problems(`GuardedLlmEndpoint "${name}" args.`);
-        const warnings = validateGuardedLlmEndpointArgs(args, problems);
-        problems.check();
+        const warnings = checkComponentArgs("GuardedLlmEndpoint", name, args, validateGuardedLlmEndpointArgs);
         super("guarded-llm:index:GuardedLlmEndpoint", name, {}, opts);
         this.warnings = warnings;
         const { region } = args;

@@ -6,7 +6,7 @@ import {
     ModelArmorFilterOverrides,
     validateModelArmorFilters,
 } from "./modelArmorPolicy";
-import { Problems } from "./validation";
+import { checkComponentArgs, Problems } from "./validation";
 
 /** Arguments of {@link ModelArmorFloorSetting}. */
 export interface ModelArmorFloorSettingArgs {
@@ -57,9 +57,7 @@ export class ModelArmorFloorSetting extends pulumi.ComponentResource {
     public readonly floorSetting: gcp.modelarmor.Floorsetting;
 
     constructor(name: string, args: ModelArmorFloorSettingArgs, opts?: pulumi.ComponentResourceOptions) {
-        const problems = new Problems(`ModelArmorFloorSetting "${name}" args.`);
-        validateModelArmorFloorSettingArgs(args, problems);
-        problems.check();
+        checkComponentArgs("ModelArmorFloorSetting", name, args, validateModelArmorFloorSettingArgs);
         super("guarded-llm:index:ModelArmorFloorSetting", name, {}, opts);
 
         this.floorSetting = new gcp.modelarmor.Floorsetting(

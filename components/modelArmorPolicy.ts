@@ -1,7 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { boundedSlug } from "./naming";
-import { isPlainObject, Problems } from "./validation";
+import { checkComponentArgs, isPlainObject, Problems } from "./validation";
 
 // Enum values as the provider lists them (pulumi-gcp 9.x `types/input.d.ts`, namespace `modelarmor`).
 export const RAI_FILTER_TYPES = ["SEXUALLY_EXPLICIT", "HATE_SPEECH", "HARASSMENT", "DANGEROUS"] as const;
@@ -436,9 +436,7 @@ export class ModelArmorPolicy extends pulumi.ComponentResource {
     public readonly settings: ModelArmorPolicySettings;
 
     constructor(name: string, args: ModelArmorPolicyArgs, opts?: pulumi.ComponentResourceOptions) {
-        const problems = new Problems(`ModelArmorPolicy "${name}" args.`);
-        validateModelArmorPolicyArgs(args, problems);
-        problems.check();
+        checkComponentArgs("ModelArmorPolicy", name, args, validateModelArmorPolicyArgs);
         super("guarded-llm:index:ModelArmorPolicy", name, {}, opts);
 
         this.settings = resolveModelArmorSettings(args);

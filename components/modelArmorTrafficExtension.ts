@@ -1,6 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { Problems } from "./validation";
+import { checkComponentArgs, Problems } from "./validation";
 
 /** What Model Armor screens: prompts and responses, or only one side as an explicit choice. */
 export type ScreeningDirection = "both" | "prompts" | "responses";
@@ -134,9 +134,7 @@ export class ModelArmorTrafficExtension extends pulumi.ComponentResource {
     public readonly screen: ScreeningDirection;
 
     constructor(name: string, args: ModelArmorTrafficExtensionArgs, opts?: pulumi.ComponentResourceOptions) {
-        const problems = new Problems(`ModelArmorTrafficExtension "${name}" args.`);
-        validateModelArmorTrafficExtensionArgs(args, problems);
-        problems.check();
+        checkComponentArgs("ModelArmorTrafficExtension", name, args, validateModelArmorTrafficExtensionArgs);
         super("guarded-llm:index:ModelArmorTrafficExtension", name, {}, opts);
 
         this.screen = args.screen ?? "both";

@@ -1,6 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { Problems } from "./validation";
+import { checkComponentArgs, Problems } from "./validation";
 
 /** Arguments of {@link ModelBucket}. */
 export interface ModelBucketArgs {
@@ -59,9 +59,7 @@ export class ModelBucket extends pulumi.ComponentResource {
     public readonly bucketName: pulumi.Output<string>;
 
     constructor(name: string, args: ModelBucketArgs, opts?: pulumi.ComponentResourceOptions) {
-        const problems = new Problems(`ModelBucket "${name}" args.`);
-        validateModelBucketArgs(args, problems);
-        problems.check();
+        checkComponentArgs("ModelBucket", name, args, validateModelBucketArgs);
         super("guarded-llm:index:ModelBucket", name, {}, opts);
 
         this.bucket = new gcp.storage.Bucket(

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { GPU_TYPE_NAMES, GPU_TYPES, GpuType, MEMORY_PATTERN, memoryInMi } from "./gpu";
 import { BUCKET_READ_ROLE, BUCKET_READ_WRITE_ROLE, grantBucketRole } from "./modelBucket";
 import { serviceAccountId, shortHash } from "./naming";
-import { Problems } from "./validation";
+import { checkComponentArgs, Problems } from "./validation";
 
 /** Pinned default image: `latest` would change the server under a running endpoint at the next cold start. */
 export const DEFAULT_OLLAMA_IMAGE = "ollama/ollama:0.13.5";
@@ -201,9 +201,7 @@ export class OllamaService extends pulumi.ComponentResource {
     public readonly models: readonly string[];
 
     constructor(name: string, args: OllamaServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-        const problems = new Problems(`OllamaService "${name}" args.`);
-        validateOllamaServiceArgs(args, problems);
-        problems.check();
+        checkComponentArgs("OllamaService", name, args, validateOllamaServiceArgs);
         super("guarded-llm:index:OllamaService", name, {}, opts);
 
         const gpuType = args.gpuType ?? "nvidia-l4";

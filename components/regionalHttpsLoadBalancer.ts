@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { classifyOllamaPath, DEFAULT_ALLOWED_PATHS, KNOWN_OLLAMA_PATHS, OLLAMA_PATHS } from "./ollamaPaths";
 import { routeTable, RouteTableRow } from "./routes";
-import { didYouMean, Problems } from "./validation";
+import { checkComponentArgs, didYouMean, Problems } from "./validation";
 
 /** A certificate generated in the program, as the article does with openssl; for development only. */
 export interface SelfSignedTlsArgs {
@@ -332,9 +332,7 @@ export class RegionalHttpsLoadBalancer extends pulumi.ComponentResource {
     public readonly warnings: string[];
 
     constructor(name: string, args: RegionalHttpsLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
-        const problems = new Problems(`RegionalHttpsLoadBalancer "${name}" args.`);
-        validateRegionalHttpsLoadBalancerArgs(args, problems);
-        problems.check();
+        checkComponentArgs("RegionalHttpsLoadBalancer", name, args, validateRegionalHttpsLoadBalancerArgs);
         super("guarded-llm:index:RegionalHttpsLoadBalancer", name, {}, opts);
 
         const { region, project } = args;

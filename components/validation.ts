@@ -153,6 +153,17 @@ export class Problems {
 /** The shape of a Google Cloud region name, e.g. `us-central1`, `northamerica-northeast2`. */
 export const REGION_PATTERN = /^[a-z]+-[a-z]+[0-9]+$/;
 
+/**
+ * Runs a component's validator on its args and throws every problem at once, keyed `<Component> "<name>" args.<field>`.
+ * Components call it before `super()`, so nothing is registered for invalid args. Returns what the validator returns.
+ */
+export function checkComponentArgs<A, R>(component: string, name: string, args: A, validate: (args: A, problems: Problems) => R): R {
+    const problems = new Problems(`${component} "${name}" args.`);
+    const result = validate(args, problems);
+    problems.check();
+    return result;
+}
+
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
     return typeof value === "object" && value !== null && !Array.isArray(value);
 }
