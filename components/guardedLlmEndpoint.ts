@@ -3,7 +3,7 @@ import { EdgeSecurityPolicy, EdgeSecurityPolicyArgs, validateEdgeSecurityPolicyA
 import { ModelArmorPolicy, ModelArmorPolicyArgs, validateModelArmorPolicyArgs } from "./modelArmorPolicy";
 import { ModelArmorTrafficExtension, ScreeningOptions, validateScreeningOptions } from "./modelArmorTrafficExtension";
 import { ModelBucket } from "./modelBucket";
-import { OllamaService, OllamaServiceArgs, validateOllamaServiceArgs } from "./ollamaService";
+import { OLLAMA_SERVICE_NAME_LIMIT, OllamaService, OllamaServiceArgs, validateOllamaServiceArgs } from "./ollamaService";
 import { classifyOllamaPath } from "./ollamaPaths";
 import { ENDPOINT_APIS, ProjectApis } from "./projectApis";
 import {
@@ -130,7 +130,10 @@ export class GuardedLlmEndpoint extends pulumi.ComponentResource {
     public readonly warnings: string[];
 
     constructor(name: string, args: GuardedLlmEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
-        const warnings = checkComponentArgs("GuardedLlmEndpoint", name, args, validateGuardedLlmEndpointArgs);
+        const warnings = checkComponentArgs("GuardedLlmEndpoint", name, args, validateGuardedLlmEndpointArgs, [
+            OLLAMA_SERVICE_NAME_LIMIT[0] - "-ollama".length,
+            `its Ollama service is named <name>-ollama, and ${OLLAMA_SERVICE_NAME_LIMIT[1]}`,
+        ]);
         super("guarded-llm:index:GuardedLlmEndpoint", name, {}, opts);
         this.warnings = warnings;
         const { region } = args;

@@ -73,6 +73,12 @@ export interface OllamaServiceArgs {
     readonly labels?: Record<string, string>;
 }
 
+/**
+ * Cloud Run job names plus their run token stay under 63 characters: the job is auto-named `<name>-model-pull-xxxxxxx`
+ * and its token is 14 characters. (Service names, at most 49, are then within bounds too.)
+ */
+export const OLLAMA_SERVICE_NAME_LIMIT = [29, "the model-pull job's generated name plus its run token must stay under 63 characters"] as const;
+
 export const DEFAULT_MODELS_MOUNT_PATH = "/root/.ollama/models";
 const DEFAULT_PORT = 11434;
 const DEFAULT_CONCURRENCY = 4;
@@ -201,7 +207,7 @@ export class OllamaService extends pulumi.ComponentResource {
     public readonly models: readonly string[];
 
     constructor(name: string, args: OllamaServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-        checkComponentArgs("OllamaService", name, args, validateOllamaServiceArgs);
+        checkComponentArgs("OllamaService", name, args, validateOllamaServiceArgs, OLLAMA_SERVICE_NAME_LIMIT);
         super("guarded-llm:index:OllamaService", name, {}, opts);
 
         const gpuType = args.gpuType ?? "nvidia-l4";
@@ -274,10 +280,10 @@ export class OllamaService extends pulumi.ComponentResource {
                     },
                 },
                 // Runs the job to completion during `pulumi up` whenever the model list or the bucket changes,
-                // and only then. Job name + token must stay under 63 characters.
+                // and only then. Job name + token must stay under 63 characters (OLLAMA_SERVICE_NAME_LIMIT).
                 runExecutionToken: pulumi
                     .output(args.modelBucketName)
-                    .apply((bucket) => `models-${shortHash([bucket, ...this.models].join("\n"), 12)}`),
+                    .apply((bucket) => `m-${shortHash([bucket, ...this.models].join("\n"), 12)}`),
             },
             { parent: this, dependsOn: [writeGrant] },
         );

@@ -332,7 +332,10 @@ export class RegionalHttpsLoadBalancer extends pulumi.ComponentResource {
     public readonly warnings: string[];
 
     constructor(name: string, args: RegionalHttpsLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
-        checkComponentArgs("RegionalHttpsLoadBalancer", name, args, validateRegionalHttpsLoadBalancerArgs);
+        checkComponentArgs("RegionalHttpsLoadBalancer", name, args, validateRegionalHttpsLoadBalancerArgs, [
+            41,
+            "compute resource names (e.g. <name>-http-redirect plus Pulumi's 8-character suffix) must stay within 63 characters",
+        ]);
         super("guarded-llm:index:RegionalHttpsLoadBalancer", name, {}, opts);
 
         const { region, project } = args;

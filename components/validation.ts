@@ -155,10 +155,20 @@ export const REGION_PATTERN = /^[a-z]+-[a-z]+[0-9]+$/;
 
 /**
  * Runs a component's validator on its args and throws every problem at once, keyed `<Component> "<name>" args.<field>`.
- * Components call it before `super()`, so nothing is registered for invalid args. Returns what the validator returns.
+ * Components call it before `super()`, so nothing is registered for invalid args. `nameLimit` bounds the component
+ * name where GCP bounds the names derived from it: `[max, why]`. Returns what the validator returns.
  */
-export function checkComponentArgs<A, R>(component: string, name: string, args: A, validate: (args: A, problems: Problems) => R): R {
+export function checkComponentArgs<A, R>(
+    component: string,
+    name: string,
+    args: A,
+    validate: (args: A, problems: Problems) => R,
+    nameLimit?: readonly [number, string],
+): R {
     const problems = new Problems(`${component} "${name}" args.`);
+    if (nameLimit && name.length > nameLimit[0]) {
+        problems.under("", { name: `${component} name` }).add("name", name, `must be at most ${nameLimit[0]} characters: ${nameLimit[1]}`);
+    }
     const result = validate(args, problems);
     problems.check();
     return result;

@@ -124,16 +124,22 @@ describe("OllamaService", () => {
         const first = await token(["gemma:2b"]);
         assert.strictEqual(await token(["gemma:2b"]), first);
         assert.notStrictEqual(await token(["gemma:2b", "phi3:mini"]), first);
-        assert.match(first, /^models-[0-9a-f]{12}$/);
+        assert.match(first, /^m-[0-9a-f]{12}$/);
     });
 
     it("names service accounts within GCP's 6-30 character limit even for long component names", async () => {
         const { resources } = await record(
-            () => new OllamaService("a-very-long-component-name-for-an-endpoint", { region: "us-central1", modelBucketName: "b" }),
+            () => new OllamaService("a-29-character-component-name", { region: "us-central1", modelBucketName: "b" }),
         );
         for (const account of resources.ofType(ACCOUNT)) {
             assert.match(account.inputs.accountId, /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/);
         }
+    });
+
+    it("refuses a name whose generated job name and run token would pass GCP's 63 characters", () => {
+        assert.throws(() => new OllamaService("a-very-long-component-name-for-an-endpoint", { region: "us-central1", modelBucketName: "b" }), {
+            message: 'invalid configuration (1 problem):\n  OllamaService name = "a-very-long-component-name-for-an-endpoint": must be at most 29 characters: the model-pull job\'s generated name plus its run token must stay under 63 characters',
+        });
     });
 
     it("refuses bad args with every problem at once, before registering anything", async () => {
