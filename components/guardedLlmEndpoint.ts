@@ -4,7 +4,6 @@ import { ModelArmorPolicy, ModelArmorPolicyArgs, validateModelArmorPolicyArgs } 
 import { ModelArmorTrafficExtension, ScreeningOptions, validateScreeningOptions } from "./modelArmorTrafficExtension";
 import { ModelBucket } from "./modelBucket";
 import { OLLAMA_SERVICE_NAME_LIMIT, OllamaService, OllamaServiceArgs, validateOllamaServiceArgs } from "./ollamaService";
-import { classifyOllamaPath } from "./ollamaPaths";
 import { ENDPOINT_APIS, ProjectApis } from "./projectApis";
 import {
     DnsRecord,
@@ -179,7 +178,9 @@ export class GuardedLlmEndpoint extends pulumi.ComponentResource {
                 forwardingRuleSelfLink: this.loadBalancer.httpsForwardingRule.selfLink,
                 promptTemplateId: this.modelArmor.promptTemplateId,
                 responseTemplateId: this.modelArmor.responseTemplateId,
-                screenedPaths: inferencePaths(routedPaths(args.loadBalancer)),
+                // Every path the URL map sends to Ollama; the rest never reaches the backend.
+                screenedPaths: routedPaths(args.loadBalancer),
+                models: args.ollama?.models,
                 screen,
                 failOpen,
                 timeout,
@@ -200,12 +201,4 @@ export class GuardedLlmEndpoint extends pulumi.ComponentResource {
             responseTemplateId: this.modelArmor.responseTemplateId,
         });
     }
-}
-
-/**
- * The routed paths that carry prompts and responses. Read-only paths (`/v1/models`) have nothing to screen, so
- * they are left out of the callout's match and do not spend the 600-per-minute callout quota.
- */
-function inferencePaths(paths: readonly string[]): string[] {
-    return paths.filter((p) => classifyOllamaPath(p) !== "read-only");
 }

@@ -1,5 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { MODEL_NAME_PATTERN } from "./ollamaService";
 import { checkComponentArgs, Problems } from "./validation";
 
 /** What Model Armor screens: prompts and responses, or only one side as an explicit choice. */
@@ -36,9 +37,19 @@ export interface ModelArmorTrafficExtensionArgs extends ScreeningOptions {
      * (`RegionalHttpsLoadBalancer.routedPaths`). Other paths never reach the backend.
      */
     readonly screenedPaths: readonly string[];
+    /**
+     * Model names clients send (`"model": "gemma:2b"`), each given its own `model_armor_settings` entry besides
+     * `default`: what `default` matches is UNCONFIRMED (GCP-NOTES section 1; in Google's GKE tutorial it applied to
+     * requests with no model field), so naming the served models keeps them screened either way. @default []
+     */
+    readonly models?: readonly string[];
     /** Project holding the templates, where the Service Extensions agent needs `roles/modelarmor.user`. @default `project` */
     readonly templateProject?: pulumi.Input<string>;
-    /** Grant the Service Extensions service agent the three roles the callout needs. @default true */
+    /**
+     * Grant the Service Extensions service agent the three roles the callout needs. The grants are per project and
+     * non-authoritative: with several extensions in one project, let exactly one grant them (false on the others),
+     * or destroying one would revoke the roles the others use. @default true
+     */
     readonly grantServiceAgentRoles?: boolean;
 }
 
@@ -81,21 +92,32 @@ export function validateModelArmorTrafficExtensionArgs(args: ModelArmorTrafficEx
             problems.matches(`screenedPaths[${i}]`, p, /^\/[^\s"\\?#]*$/, 'must be a path starting with "/", e.g. "/v1/chat/completions"'),
         );
     }
+    if (args.models !== undefined && problems.array("models", args.models)) {
+        args.models.forEach((m, i) => problems.matches(`models[${i}]`, m, MODEL_NAME_PATTERN, 'must be an Ollama model name such as "gemma:2b"'));
+    }
 }
 
 /**
  * The `model_armor_settings` metadata: ONE string holding a JSON array (GCP-NOTES section 1). The keys are
  * `user_prompt_template_id` and `model_response_template_id`; `request_template_id`/`response_template_id`
- * belong to Agent Gateway and would be ignored here. `"model": "default"` applies to every model.
+ * belong to Agent Gateway and would be ignored here. One entry per served model (an untagged name or a `:latest`
+ * one under both spellings, as clients may send either), then `"model": "default"` for the rest.
  */
-export function modelArmorSettings(screen: ScreeningDirection, promptTemplateId: string, responseTemplateId: string): string {
-    return JSON.stringify([
-        {
-            model: "default",
-            ...(screen !== "responses" ? { user_prompt_template_id: promptTemplateId } : {}),
-            ...(screen !== "prompts" ? { model_response_template_id: responseTemplateId } : {}),
-        },
-    ]);
+export function modelArmorSettings(
+    screen: ScreeningDirection,
+    promptTemplateId: string,
+    responseTemplateId: string,
+    models: readonly string[] = [],
+): string {
+    const templates = {
+        ...(screen !== "responses" ? { user_prompt_template_id: promptTemplateId } : {}),
+        ...(screen !== "prompts" ? { model_response_template_id: responseTemplateId } : {}),
+    };
+    const spellings = models.flatMap((m) => {
+        const untagged = m.replace(/:latest$/, "");
+        return untagged.includes(":") ? [m] : [untagged, `${untagged}:latest`];
+    });
+    return JSON.stringify([...new Set(spellings), "default"].map((model) => ({ model, ...templates })));
 }
 
 /** Callout events per direction; request headers are always sent so Model Armor sees which API is called. */
@@ -142,12 +164,11 @@ export class ModelArmorTrafficExtension extends pulumi.ComponentResource {
         const project = pulumi
             .output(args.project ?? gcp.organizations.getProjectOutput({}, { parent: this }).projectId)
             .apply((id) => id ?? "");
-        this.serviceAgentGrants = args.grantServiceAgentRoles === false ? [] : this.grantServiceAgent(name, project, args);
-
         const screen = this.screen;
+        const models = [...(args.models ?? [])];
         this.settings = pulumi
             .all([args.promptTemplateId, args.responseTemplateId])
-            .apply(([prompt, response]) => modelArmorSettings(screen, prompt, response));
+            .apply(([prompt, response]) => modelArmorSettings(screen, prompt, response, models));
         const timeoutMs = timeoutInMs(args.timeout ?? "1s")!;
         this.extension = new gcp.networkservices.LbTrafficExtension(
             name,
@@ -174,9 +195,12 @@ export class ModelArmorTrafficExtension extends pulumi.ComponentResource {
                     },
                 ],
             },
-            // Callouts fail (closed) until the agent holds its roles.
-            { parent: this, dependsOn: this.serviceAgentGrants },
+            { parent: this },
         );
+        // The grants come after the extension: public notes disagree on whether the agent exists before the first
+        // extension of the project does, and a grant to a missing account fails the deploy. Until the roles
+        // propagate, callouts fail and the extension fails closed (500s), never open.
+        this.serviceAgentGrants = args.grantServiceAgentRoles === false ? [] : this.grantServiceAgent(name, project, args);
         this.registerOutputs({ settings: this.settings });
     }
 
@@ -188,7 +212,11 @@ export class ModelArmorTrafficExtension extends pulumi.ComponentResource {
         const number = gcp.organizations.getProjectOutput({ projectId: project }, { parent: this }).number;
         const agent = pulumi.interpolate`serviceAccount:service-${number}@gcp-sa-dep.iam.gserviceaccount.com`;
         const grant = (role: string, onProject: pulumi.Input<string>) =>
-            new gcp.projects.IAMMember(`${name}-${role.split(/[/.]/).pop()}`, { project: onProject, role, member: agent }, { parent: this });
+            new gcp.projects.IAMMember(
+                `${name}-${role.split(/[/.]/).pop()}`,
+                { project: onProject, role, member: agent },
+                { parent: this, dependsOn: [this.extension] },
+            );
         return [
             ...CALLOUT_ROLES.map((role) => grant(role, project)),
             grant(TEMPLATE_USER_ROLE, args.templateProject ?? project),

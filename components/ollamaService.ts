@@ -245,6 +245,7 @@ export class OllamaService extends pulumi.ComponentResource {
         const volumeMount = { name: MODEL_VOLUME, mountPath };
         const image = args.image ?? DEFAULT_OLLAMA_IMAGE;
         const pullJob = args.pullJob ?? {};
+        const pullTimeout = `${Math.ceil((pullJob.timeoutSeconds ?? 3600) / 60) + 10}m`;
 
         // Ollama refuses to start on a read-only models directory unless `blobs/` and `manifests/` already exist
         // (it creates them at start-up) and pruning is off (it deletes unreferenced blobs at start-up). The job
@@ -285,7 +286,13 @@ export class OllamaService extends pulumi.ComponentResource {
                     .output(args.modelBucketName)
                     .apply((bucket) => `m-${shortHash([bucket, ...this.models].join("\n"), 12)}`),
             },
-            { parent: this, dependsOn: [writeGrant] },
+            {
+                parent: this,
+                dependsOn: [writeGrant],
+                // With runExecutionToken the create/update lasts until the pull completes; the provider's default
+                // 20-minute timeout (magic-modules cloudrunv2/Job.yaml) would give up on a large model first.
+                customTimeouts: { create: pullTimeout, update: pullTimeout },
+            },
         );
 
         this.service = new gcp.cloudrunv2.Service(
@@ -300,6 +307,9 @@ export class OllamaService extends pulumi.ComponentResource {
                 // is Google's recommended alternative to granting allUsers roles/run.invoker.
                 invokerIamDisabled: true,
                 defaultUriDisabled: !args.enableRunAppUrl,
+                // Disabling the run.app URL is a preview feature (magic-modules cloudrunv2/Service.yaml marks the
+                // field beta; skaffold#9522 needed the BETA launch stage). BETA admits GA features too.
+                ...(args.enableRunAppUrl ? {} : { launchStage: "BETA" }),
                 labels: args.labels,
                 template: {
                     serviceAccount: this.serviceAccount.email,

@@ -253,13 +253,21 @@ function validateAllowedPath(problems: Problems, field: string, path: unknown, a
     }
 }
 
+/** Does a CIDR overlap 10.128.0.0/9, the range of an auto-mode VPC's subnets? */
+function inAutoModeRange(cidr: string): boolean {
+    const [a, b] = cidr.split(/[./]/).map(Number);
+    return a === 10 && b >= 128;
+}
+
 /** Every path routed to Ollama: the defaults, then `allowedPaths` in order, each once. */
 export function routedPaths(args: Pick<RegionalHttpsLoadBalancerArgs, "allowedPaths">): string[] {
     return [...new Set([...DEFAULT_ALLOWED_PATHS, ...(args.allowedPaths ?? [])])];
 }
 
 /** What the offline plan and `pulumi up` should warn about for these (valid) args. */
-export function regionalHttpsLoadBalancerWarnings(args: Pick<RegionalHttpsLoadBalancerArgs, "allowedPaths" | "tls">): string[] {
+export function regionalHttpsLoadBalancerWarnings(
+    args: Pick<RegionalHttpsLoadBalancerArgs, "allowedPaths" | "tls" | "network" | "proxySubnetCidr">,
+): string[] {
     const warnings = routedPaths(args).flatMap((path) => {
         if (classifyOllamaPath(path) === "unscreened-inference") {
             return [`allowedPaths: ${path} reaches Ollama UNSCREENED: Model Armor only screens ${OLLAMA_PATHS["screened-inference"].join(" and ")}`];
@@ -269,7 +277,10 @@ export function regionalHttpsLoadBalancerWarnings(args: Pick<RegionalHttpsLoadBa
         }
         return [];
     });
-    if ((args.tls?.mode ?? "self-signed") === "self-signed") {
+    if ((args.network ?? "default") === "default" && args.proxySubnetCidr !== undefined && inAutoModeRange(args.proxySubnetCidr)) {
+        warnings.push(`proxySubnetCidr ${args.proxySubnetCidr} is inside 10.128.0.0/9, which an auto-mode VPC such as "default" keeps for its own subnets: GCP refuses it there; use e.g. 192.168.16.0/23, or a custom-mode network`);
+    }
+        if ((args.tls?.mode ?? "self-signed") === "self-signed") {
         warnings.push(`tls.mode self-signed: clients must trust the certificate for ${SELF_SIGNED_SUBJECT.commonName} explicitly or skip verification; use "managed" or "provided" in production`);
     }
     return warnings;

@@ -1,3 +1,5 @@
+import * as pulumi from "@pulumi/pulumi";
+
 /**
  * The one validation layer of guarded-llm. Component constructors and the stacks program use the same rules, so a
  * value is judged the same way whether it came from a stack file or from code; only the key prefix differs
@@ -14,8 +16,11 @@ export interface Problem {
     readonly expected: string;
 }
 
-/** Thrown before any resource is registered when a configuration or an args object has mistakes. */
-export class ConfigurationError extends Error {
+/**
+ * Thrown before any resource is registered when a configuration or an args object has mistakes. A `RunError`, so
+ * `pulumi up` prints the problems without a stack trace.
+ */
+export class ConfigurationError extends pulumi.RunError {
     constructor(readonly problems: readonly Problem[]) {
         super(
             `invalid configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +

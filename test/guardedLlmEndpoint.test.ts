@@ -1,8 +1,8 @@
 import * as assert from "assert";
-import { GuardedLlmEndpoint, GuardedLlmEndpointArgs } from "../components";
+import { GuardedLlmEndpoint, GuardedLlmEndpointArgs, pathsOfScreeningCel } from "../components";
 import { record, Recorded } from "./harness";
 
-const LOAD_BALANCER = { proxySubnetCidr: "10.129.0.0/23" };
+const LOAD_BALANCER = { proxySubnetCidr: "192.168.16.0/23" };
 const EXTENSION = "gcp:networkservices/lbTrafficExtension:LbTrafficExtension";
 
 async function build(args: Partial<GuardedLlmEndpointArgs> = {}): Promise<{ endpoint: GuardedLlmEndpoint; r: Recorded }> {
@@ -32,12 +32,17 @@ describe("GuardedLlmEndpoint", () => {
         assert.ok(r.one(EXTENSION).dependencies.includes(https.urn));
     });
 
-    it("screens the routed inference paths, and leaves read-only /v1/models out of the callout", async () => {
-        const { r } = await build({ loadBalancer: { ...LOAD_BALANCER, allowedPaths: ["/v1/embeddings"], allowUnscreenedPaths: true } });
-        const cel: string = r.one(EXTENSION).inputs.extensionChains[0].matchCondition.celExpression;
-        assert.match(cel, /"\/v1\/chat\/completions"/);
-        assert.match(cel, /"\/v1\/embeddings"/);
-        assert.doesNotMatch(cel, /v1\/models/);
+    it("sends every path the URL map routes to Ollama through the callout, and names the served models", async () => {
+        const { r } = await build({
+            ollama: { models: ["gemma:2b"] },
+            loadBalancer: { ...LOAD_BALANCER, allowedPaths: ["/v1/embeddings"], allowUnscreenedPaths: true },
+        });
+        const chain = r.one(EXTENSION).inputs.extensionChains[0];
+        assert.deepStrictEqual(pathsOfScreeningCel(chain.matchCondition.celExpression), [
+            "/v1/chat/completions", "/v1/completions", "/v1/models", "/v1/embeddings",
+        ]);
+        const settings = JSON.parse(chain.extensions[0].metadata.model_armor_settings);
+        assert.deepStrictEqual(settings.map((s: { model: string }) => s.model), ["gemma:2b", "default"]);
     });
 
     it("passes the Model Armor choices to the templates and the extension", async () => {

@@ -53,6 +53,14 @@ describe("ModelArmorTrafficExtension", () => {
         ]);
     });
 
+    it("gives each served model its own entry, under both spellings of an untagged or :latest name, then default", async () => {
+        const settings = JSON.parse(extensionOf(await build({ models: ["gemma:2b", "llama3", "phi3:latest"] })).metadata.model_armor_settings);
+        assert.deepStrictEqual(settings.map((s: { model: string }) => s.model), ["gemma:2b", "llama3", "llama3:latest", "phi3", "phi3:latest", "default"]);
+        for (const entry of settings) {
+            assert.deepStrictEqual(entry, { model: entry.model, user_prompt_template_id: PROMPT, model_response_template_id: RESPONSE });
+        }
+    });
+
     it("screens prompts only or responses only when chosen", async () => {
         const prompts = extensionOf(await build({ screen: "prompts" }));
         assert.deepStrictEqual(prompts.supportedEvents, ["REQUEST_HEADERS", "REQUEST_BODY", "REQUEST_TRAILERS"]);
@@ -77,7 +85,7 @@ describe("ModelArmorTrafficExtension", () => {
         );
     });
 
-    it("grants the Service Extensions agent its three roles, the template role on the template project, before the extension", async () => {
+    it("grants the Service Extensions agent its three roles, the template role on the template project, after the extension exists", async () => {
         const r = await build({ templateProject: "templates-project" });
         const grants = r.ofType(IAM).map((g) => [g.inputs.project, g.inputs.role, g.inputs.member]).sort((a, b) => a[1].localeCompare(b[1]));
         assert.deepStrictEqual(grants, [
@@ -85,7 +93,7 @@ describe("ModelArmorTrafficExtension", () => {
             ["templates-project", "roles/modelarmor.user", AGENT],
             ["test-project", "roles/serviceusage.serviceUsageConsumer", AGENT],
         ]);
-        for (const grant of r.ofType(IAM)) assert.ok(r.dependsOn(r.one(EXTENSION), grant));
+        for (const grant of r.ofType(IAM)) assert.ok(r.dependsOn(grant, r.one(EXTENSION)));
     });
 
     it("can leave IAM to the caller", async () => {

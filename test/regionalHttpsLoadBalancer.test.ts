@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { RegionalHttpsLoadBalancer, RegionalHttpsLoadBalancerArgs } from "../components/regionalHttpsLoadBalancer";
+import { RegionalHttpsLoadBalancer,
+    regionalHttpsLoadBalancerWarnings, RegionalHttpsLoadBalancerArgs } from "../components/regionalHttpsLoadBalancer";
 import { PROBE_PATHS, routeRequest, routeTable } from "../components/routes";
 import { MOCK_ADDRESS } from "../tools/mockRuntime";
 import { record, Recorded } from "./harness";
@@ -20,7 +21,7 @@ const CM_CERT = "gcp:certificatemanager/certificate:Certificate";
 const TLS_KEY = "tls:index/privateKey:PrivateKey";
 const TLS_CERT = "tls:index/selfSignedCert:SelfSignedCert";
 
-const BASE: RegionalHttpsLoadBalancerArgs = { region: "us-central1", cloudRunService: "ollama", proxySubnetCidr: "10.129.0.0/23" };
+const BASE: RegionalHttpsLoadBalancerArgs = { region: "us-central1", cloudRunService: "ollama", proxySubnetCidr: "192.168.16.0/23" };
 const link = (collection: string, name: string) =>
     `https://www.googleapis.com/compute/v1/projects/test-project/regions/us-central1/${collection}/${name}`;
 const BACKEND_LINK = link("backendServices", "lb-backend");
@@ -213,10 +214,16 @@ describe("RegionalHttpsLoadBalancer", () => {
             const subnet = r.one(SUBNET);
             assert.deepStrictEqual(
                 [subnet.inputs.ipCidrRange, subnet.inputs.network, subnet.inputs.region, subnet.inputs.purpose, subnet.inputs.role],
-                ["10.129.0.0/23", "llm-vpc", "us-central1", "REGIONAL_MANAGED_PROXY", "ACTIVE"],
+                ["192.168.16.0/23", "llm-vpc", "us-central1", "REGIONAL_MANAGED_PROXY", "ACTIVE"],
             );
             assert.ok(httpsRule(r).dependencies.includes(subnet.urn), "forwarding rule dependsOn the subnet");
             assert.strictEqual(httpsRule(r).inputs.network, "llm-vpc");
+        });
+
+        it("warns when the CIDR is in the range the auto-mode default network keeps for itself", () => {
+            const warning = 'proxySubnetCidr 10.129.0.0/23 is inside 10.128.0.0/9, which an auto-mode VPC such as "default" keeps for its own subnets: GCP refuses it there; use e.g. 192.168.16.0/23, or a custom-mode network';
+            assert.ok(regionalHttpsLoadBalancerWarnings({ proxySubnetCidr: "10.129.0.0/23", tls: { mode: "managed", domains: ["a.example.com"] } }).includes(warning));
+            assert.deepStrictEqual(regionalHttpsLoadBalancerWarnings({ proxySubnetCidr: "10.129.0.0/23", network: "llm-vpc", tls: { mode: "managed", domains: ["a.example.com"] } }), []);
         });
 
         it("reuses an existing one, waiting for it when it comes from another load balancer in the program", async () => {

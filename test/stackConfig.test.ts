@@ -6,7 +6,7 @@ import { parseStackConfig } from "../stacks/config";
 const BASE: Record<string, unknown> = {
     "gcp:project": "my-project",
     "gcp:region": "us-central1",
-    "guarded-llm:loadBalancer": { proxySubnetCidr: "10.129.0.0/23" },
+    "guarded-llm:loadBalancer": { proxySubnetCidr: "192.168.16.0/23" },
 };
 
 /** The config map Pulumi would hold for BASE with `patch` applied (undefined removes a key). */
@@ -37,7 +37,7 @@ const RULES: [string, Record<string, unknown>, string][] = [
     ["RTX not offered in region", { "gcp:region": "europe-west1", "guarded-llm:ollama": { gpuType: "nvidia-rtx-pro-6000" } }, "gcp:region = \"europe-west1\": Cloud Run offers nvidia-rtx-pro-6000 only in us-central1, europe-west4, asia-southeast1, asia-south2"],
     ["unknown project key", { "guarded-llm:olama": {} }, "guarded-llm:olama: unknown key (did you mean \"ollama\"?); known keys: ollama, loadBalancer, modelArmor, cloudArmor, namePrefix, enableApis, tlsCertificate, tlsPrivateKey"],
     ["unknown ollama key", { "guarded-llm:ollama": { modles: ["gemma:2b"] } }, "guarded-llm:ollama.modles: unknown key (did you mean \"models\"?); known keys: image, gpuType, gpuZonalRedundancy, cpu, memory, concurrency, numParallel, timeoutSeconds, minInstances, maxInstances, port, modelsMountPath, models, modelMountOptions, pullJob, enableRunAppUrl, insecureAllowAllIngress"],
-    ["unknown loadBalancer key", { "guarded-llm:loadBalancer": { proxySubnetCidr: "10.129.0.0/23", httpsRedirect: true } }, "guarded-llm:loadBalancer.httpsRedirect: unknown key (did you mean \"httpRedirect\"?); known keys: network, proxySubnetCidr, proxySubnet, networkTier, tls, sslPolicy, httpRedirect, allowedPaths, allowUnscreenedPaths, refusedPathStatus, protectAddress, retainAddressOnDelete, securityPolicy"],
+    ["unknown loadBalancer key", { "guarded-llm:loadBalancer": { proxySubnetCidr: "192.168.16.0/23", httpsRedirect: true } }, "guarded-llm:loadBalancer.httpsRedirect: unknown key (did you mean \"httpRedirect\"?); known keys: network, proxySubnetCidr, proxySubnet, networkTier, tls, sslPolicy, httpRedirect, allowedPaths, allowUnscreenedPaths, refusedPathStatus, protectAddress, retainAddressOnDelete, securityPolicy"],
     ["unknown modelArmor key", { "guarded-llm:modelArmor": { failopen: true } }, "guarded-llm:modelArmor.failopen: unknown key (did you mean \"failOpen\"?); known keys: preset, prompt, response, failOpen, timeout, screen"],
     ["ollama not an object", { "guarded-llm:ollama": "gemma" }, "guarded-llm:ollama = \"gemma\": must be an object (a map of keys to values)"],
     ["cpu as text", { "guarded-llm:ollama": { cpu: "four" } }, "guarded-llm:ollama.cpu = \"four\": must be a whole number from 1 to 96"],
@@ -76,17 +76,17 @@ const RULES: [string, Record<string, unknown>, string][] = [
     ["proxy CIDR too small", { "guarded-llm:loadBalancer": { proxySubnetCidr: "192.168.0.0/28" } }, "guarded-llm:loadBalancer.proxySubnetCidr = \"192.168.0.0/28\": must be /26 or larger (a proxy-only subnet needs at least 64 addresses; Google recommends /23)"],
     ["proxy CIDR host bits", { "guarded-llm:loadBalancer": { proxySubnetCidr: "192.168.0.10/26" } }, "guarded-llm:loadBalancer.proxySubnetCidr = \"192.168.0.10/26\": has host bits set (did you mean \"192.168.0.0/26\"?)"],
     ["proxy subnet missing", { "guarded-llm:loadBalancer": {} }, "guarded-llm:loadBalancer.proxySubnetCidr: is required unless proxySubnet names the proxy-only subnet that already exists in this VPC and region (only one may exist); Google recommends a /23, e.g. \"10.129.0.0/23\""],
-    ["proxy subnet both", { "guarded-llm:loadBalancer": { proxySubnetCidr: "10.129.0.0/23", proxySubnet: "proxy-only" } }, "guarded-llm:loadBalancer.proxySubnet = \"proxy-only\": give either proxySubnetCidr (create the proxy-only subnet) or proxySubnet (reuse the existing one), not both"],
-    ["network tier unknown", { "guarded-llm:loadBalancer": { proxySubnetCidr: "10.129.0.0/23", networkTier: "GOLD" } }, "guarded-llm:loadBalancer.networkTier = \"GOLD\": must be one of PREMIUM, STANDARD"],
-    ["tls mode unknown", { "guarded-llm:loadBalancer": { proxySubnetCidr: "10.129.0.0/23", tls: { mode: "letsencrypt" } } }, "guarded-llm:loadBalancer.tls.mode = \"letsencrypt\": must be one of self-signed, managed, provided"],
-    ["managed without domains", { "guarded-llm:loadBalancer": { proxySubnetCidr: "10.129.0.0/23", tls: { mode: "managed" } } }, "guarded-llm:loadBalancer.tls.domains: is required when tls.mode is \"managed\""],
-    ["managed wildcard domain", { "guarded-llm:loadBalancer": { proxySubnetCidr: "10.129.0.0/23", tls: { mode: "managed", domains: ["*.example.com"] } } }, "guarded-llm:loadBalancer.tls.domains[0] = \"*.example.com\": must be a lowercase domain name such as \"llm.example.com\" (no wildcards)"],
-    ["provided without key", { "guarded-llm:loadBalancer": { proxySubnetCidr: "10.129.0.0/23", tls: { mode: "provided" } }, "guarded-llm:tlsCertificate": "PEM" }, "guarded-llm:tlsPrivateKey: is required when loadBalancer.tls.mode is \"provided\": pulumi config set --secret tlsPrivateKey < key.pem"],
-    ["provided key not secret", { "guarded-llm:loadBalancer": { proxySubnetCidr: "10.129.0.0/23", tls: { mode: "provided" } }, "guarded-llm:tlsCertificate": "PEM", "guarded-llm:tlsPrivateKey": "KEY" }, "guarded-llm:tlsPrivateKey: must be a secret: pulumi config set --secret tlsPrivateKey < key.pem"],
-    ["TLS 1.0", { "guarded-llm:loadBalancer": { proxySubnetCidr: "10.129.0.0/23", sslPolicy: { minTlsVersion: "TLS_1_0" } } }, "guarded-llm:loadBalancer.sslPolicy.minTlsVersion = \"TLS_1_0\": TLS 1.0 and 1.1 are refused; must be one of TLS_1_2, TLS_1_3"],
-    ["allowed path without slash", { "guarded-llm:loadBalancer": { proxySubnetCidr: "10.129.0.0/23", allowedPaths: ["v1/embeddings"] } }, "guarded-llm:loadBalancer.allowedPaths[0] = \"v1/embeddings\": must be an exact path starting with \"/\" (no \"*\", \"?\", \"#\" or spaces; at most 1024 characters), e.g. \"/v1/embeddings\""],
-    ["allowed admin path", { "guarded-llm:loadBalancer": { proxySubnetCidr: "10.129.0.0/23", allowedPaths: ["/api/pull"] } }, "guarded-llm:loadBalancer.allowedPaths[0] = \"/api/pull\": is an Ollama admin path (it pulls, pushes, creates, copies or deletes models, or manages the ollama.com account) and is never routed; declare models in ollama.models instead (the pull job fetches them)"],
-    ["allowed unscreened path without opt-in", { "guarded-llm:loadBalancer": { proxySubnetCidr: "10.129.0.0/23", allowedPaths: ["/api/generate"] } }, "guarded-llm:loadBalancer.allowedPaths[0] = \"/api/generate\": is Ollama inference that Model Armor does not screen (it screens only /v1/chat/completions, /v1/completions); set allowUnscreenedPaths: true to route it anyway"],
+    ["proxy subnet both", { "guarded-llm:loadBalancer": { proxySubnetCidr: "192.168.16.0/23", proxySubnet: "proxy-only" } }, "guarded-llm:loadBalancer.proxySubnet = \"proxy-only\": give either proxySubnetCidr (create the proxy-only subnet) or proxySubnet (reuse the existing one), not both"],
+    ["network tier unknown", { "guarded-llm:loadBalancer": { proxySubnetCidr: "192.168.16.0/23", networkTier: "GOLD" } }, "guarded-llm:loadBalancer.networkTier = \"GOLD\": must be one of PREMIUM, STANDARD"],
+    ["tls mode unknown", { "guarded-llm:loadBalancer": { proxySubnetCidr: "192.168.16.0/23", tls: { mode: "letsencrypt" } } }, "guarded-llm:loadBalancer.tls.mode = \"letsencrypt\": must be one of self-signed, managed, provided"],
+    ["managed without domains", { "guarded-llm:loadBalancer": { proxySubnetCidr: "192.168.16.0/23", tls: { mode: "managed" } } }, "guarded-llm:loadBalancer.tls.domains: is required when tls.mode is \"managed\""],
+    ["managed wildcard domain", { "guarded-llm:loadBalancer": { proxySubnetCidr: "192.168.16.0/23", tls: { mode: "managed", domains: ["*.example.com"] } } }, "guarded-llm:loadBalancer.tls.domains[0] = \"*.example.com\": must be a lowercase domain name such as \"llm.example.com\" (no wildcards)"],
+    ["provided without key", { "guarded-llm:loadBalancer": { proxySubnetCidr: "192.168.16.0/23", tls: { mode: "provided" } }, "guarded-llm:tlsCertificate": "PEM" }, "guarded-llm:tlsPrivateKey: is required when loadBalancer.tls.mode is \"provided\": pulumi config set --secret tlsPrivateKey < key.pem"],
+    ["provided key not secret", { "guarded-llm:loadBalancer": { proxySubnetCidr: "192.168.16.0/23", tls: { mode: "provided" } }, "guarded-llm:tlsCertificate": "PEM", "guarded-llm:tlsPrivateKey": "KEY" }, "guarded-llm:tlsPrivateKey: must be a secret: pulumi config set --secret tlsPrivateKey < key.pem"],
+    ["TLS 1.0", { "guarded-llm:loadBalancer": { proxySubnetCidr: "192.168.16.0/23", sslPolicy: { minTlsVersion: "TLS_1_0" } } }, "guarded-llm:loadBalancer.sslPolicy.minTlsVersion = \"TLS_1_0\": TLS 1.0 and 1.1 are refused; must be one of TLS_1_2, TLS_1_3"],
+    ["allowed path without slash", { "guarded-llm:loadBalancer": { proxySubnetCidr: "192.168.16.0/23", allowedPaths: ["v1/embeddings"] } }, "guarded-llm:loadBalancer.allowedPaths[0] = \"v1/embeddings\": must be an exact path starting with \"/\" (no \"*\", \"?\", \"#\" or spaces; at most 1024 characters), e.g. \"/v1/embeddings\""],
+    ["allowed admin path", { "guarded-llm:loadBalancer": { proxySubnetCidr: "192.168.16.0/23", allowedPaths: ["/api/pull"] } }, "guarded-llm:loadBalancer.allowedPaths[0] = \"/api/pull\": is an Ollama admin path (it pulls, pushes, creates, copies or deletes models, or manages the ollama.com account) and is never routed; declare models in ollama.models instead (the pull job fetches them)"],
+    ["allowed unscreened path without opt-in", { "guarded-llm:loadBalancer": { proxySubnetCidr: "192.168.16.0/23", allowedPaths: ["/api/generate"] } }, "guarded-llm:loadBalancer.allowedPaths[0] = \"/api/generate\": is Ollama inference that Model Armor does not screen (it screens only /v1/chat/completions, /v1/completions); set allowUnscreenedPaths: true to route it anyway"],
     ["enableApis as text", { "guarded-llm:enableApis": "yes" }, "guarded-llm:enableApis = \"yes\": must be true or false"],
     ["namePrefix invalid", { "guarded-llm:namePrefix": "Prod_1" }, "guarded-llm:namePrefix = \"Prod_1\": must be 1-12 lowercase letters, digits and hyphens, starting with a letter (it prefixes service account ids)"],
 ];
@@ -98,7 +98,7 @@ describe("stack config validation", () => {
             { ...config, warnings: undefined },
             {
                 project: "my-project", region: "us-central1", namePrefix: "dev", enableApis: true, ollama: {},
-                loadBalancer: { proxySubnetCidr: "10.129.0.0/23" }, modelArmor: {}, warnings: undefined,
+                loadBalancer: { proxySubnetCidr: "192.168.16.0/23" }, modelArmor: {}, warnings: undefined,
             },
         );
     });
@@ -131,7 +131,7 @@ describe("stack config validation", () => {
     it("accepts a provided certificate whose key is a secret, and keeps the key secret", () => {
         const config = parseStackConfig(
             configOf({
-                "guarded-llm:loadBalancer": { proxySubnetCidr: "10.129.0.0/23", tls: { mode: "provided" } },
+                "guarded-llm:loadBalancer": { proxySubnetCidr: "192.168.16.0/23", tls: { mode: "provided" } },
                 "guarded-llm:tlsCertificate": "CERT PEM",
                 "guarded-llm:tlsPrivateKey": "KEY PEM",
             }),
@@ -146,7 +146,7 @@ describe("stack config validation", () => {
     it("warns about choices that weaken the guard", () => {
         const config = parseStackConfig(
             configOf({
-                "guarded-llm:loadBalancer": { proxySubnetCidr: "10.129.0.0/23", allowedPaths: ["/api/generate"], allowUnscreenedPaths: true, tls: { mode: "managed", domains: ["llm.example.com"] } },
+                "guarded-llm:loadBalancer": { proxySubnetCidr: "192.168.16.0/23", allowedPaths: ["/api/generate"], allowUnscreenedPaths: true, tls: { mode: "managed", domains: ["llm.example.com"] } },
                 "guarded-llm:modelArmor": { failOpen: true, screen: "prompts" },
             }),
             "dev",

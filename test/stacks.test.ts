@@ -61,11 +61,15 @@ describe("shipped stacks", () => {
                 assert.strictEqual(callout.service, `modelarmor.${ext.inputs.location}.rep.googleapis.com`);
                 const [prompt, response] = ["prompt", "response"].map((side) =>
                     r.one("gcp:modelarmor/template:Template", `${stack}-armor-${side}`));
-                assert.deepStrictEqual(JSON.parse(callout.metadata.model_armor_settings), [{
-                    model: "default",
-                    user_prompt_template_id: `projects/${prompt.inputs.project}/locations/${prompt.inputs.location}/templates/${prompt.inputs.templateId}`,
-                    model_response_template_id: `projects/${response.inputs.project}/locations/${response.inputs.location}/templates/${response.inputs.templateId}`,
-                }]);
+                const settings = JSON.parse(callout.metadata.model_armor_settings);
+                assert.strictEqual(settings[settings.length - 1].model, "default");
+                for (const entry of settings) {
+                    assert.deepStrictEqual(entry, {
+                        model: entry.model,
+                        user_prompt_template_id: `projects/${prompt.inputs.project}/locations/${prompt.inputs.location}/templates/${prompt.inputs.templateId}`,
+                        model_response_template_id: `projects/${response.inputs.project}/locations/${response.inputs.location}/templates/${response.inputs.templateId}`,
+                    });
+                }
                 assert.ok(ext.propertyDependencies.extensionChains.includes(prompt.urn));
                 assert.ok(ext.propertyDependencies.extensionChains.includes(response.urn));
             });

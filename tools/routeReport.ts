@@ -55,7 +55,7 @@ function describeRoute(row: RouteTableRow, screening: Screening | undefined): st
     if (route.kind === "refused") return `refused ${route.status}`;
     if (route.kind === "redirect") return `redirect ${route.status}`;
     const matched = screening?.paths.includes(row.path);
-    if (row.ollamaKind === "read-only") return `-> Ollama  not screened (read-only: no prompt or response)`;
+    if (row.ollamaKind === "read-only") return `-> Ollama  nothing to screen (read-only: no prompt or response)`;
     if (!matched) return `-> Ollama  UNSCREENED (outside the Model Armor extension)`;
     if (!row.screened) return `-> Ollama  UNSCREENED (Model Armor ignores this API's bodies)`;
     const sides = [
