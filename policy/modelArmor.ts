@@ -180,16 +180,14 @@ export const modelArmorEventsMatchTemplates: ResourceValidationPolicy = {
 };
 
 /**
- * Advisory, not mandatory: screening only prompts or only responses is a documented, explicit choice of
- * ModelArmorTrafficExtension (`screen: "prompts" | "responses"`, e.g. responses only for trusted internal clients),
- * and DESIGN.md's rule is "secure defaults, each overridable only explicitly". A mandatory policy would make that
- * supported configuration fail every preview. What is never legitimate (failing open, malformed settings, a
- * template whose body is never sent) is mandatory above.
+ * Mandatory: the guard's point is screening both directions. Screening one side only stays possible
+ * (ModelArmorTrafficExtension `screen: "prompts" | "responses"`), but as a choice made twice: in the program and
+ * in the policy pack's config (`{ "model-armor-screens-both-directions": "advisory" }`).
  */
 export const modelArmorScreensBothDirections: ResourceValidationPolicy = {
     name: "model-armor-screens-both-directions",
     description: "Model Armor screens both the prompts (REQUEST_BODY) and the model's responses (RESPONSE_BODY).",
-    enforcementLevel: "advisory",
+    enforcementLevel: "mandatory",
     validateResource: forTypes([TRAFFIC_EXTENSION], (props, report) => {
         for (const { where, props: extension } of modelArmorExtensionsOf(props)) {
             const settings = readSettings(extension, props.location);
@@ -204,7 +202,8 @@ export const modelArmorScreensBothDirections: ResourceValidationPolicy = {
                 report(
                     `${where} does not screen ${side} (needs ${event} in supportedEvents and a ${key}): ${risk} ` +
                         'unscreened. Fix: set guarded-llm:modelArmor.screen to "both" (ModelArmorTrafficExtension ' +
-                        "args.screen; the default), unless screening one side only is a deliberate choice.",
+                        'args.screen; the default); if one side only is deliberate, lower this policy with ' +
+                        '--policy-pack-config ({"model-armor-screens-both-directions": "advisory"}).',
                 );
             }
         }

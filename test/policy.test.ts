@@ -139,7 +139,7 @@ describe("policy pack", () => {
                 ["model-armor-regional-endpoint", "mandatory"],
                 ["model-armor-settings-well-formed", "mandatory"],
                 ["model-armor-events-match-templates", "mandatory"],
-                ["model-armor-screens-both-directions", "advisory"],
+                ["model-armor-screens-both-directions", "mandatory"],
                 ["model-armor-prompt-injection-on", "mandatory"],
                 ["model-armor-template-blocks", "advisory"],
                 ["model-armor-guards-https-forwarding-rules", "mandatory"],
@@ -314,14 +314,16 @@ describe("policy pack", () => {
         });
     });
 
-    describe("model-armor-screens-both-directions (advisory: one side only is an explicit choice of the component)", () => {
-        it("advises screening responses when only prompts are screened, and prompts when only responses are", async () => {
+    describe("model-armor-screens-both-directions", () => {
+        it("refuses screening prompts only or responses only, unless the pack's config lowers it", async () => {
             const policy = "model-armor-screens-both-directions";
             assertViolations(await topology({ extension: { screen: "prompts" } }), policy, [
                 ["guard", /does not screen responses \(needs RESPONSE_BODY.*Fix: set guarded-llm:modelArmor\.screen to "both"/],
             ]);
             assertViolations(await topology({ extension: { screen: "responses" } }), policy, [["guard", /does not screen prompts/]]);
-            assert.ok(runPolicies(await topology({ extension: { screen: "prompts" } })).every((v) => v.enforcementLevel === "advisory"));
+            const oneSided = await topology({ extension: { screen: "prompts" } });
+            assert.ok(runPolicies(oneSided).some((v) => v.policyName === policy && v.enforcementLevel === "mandatory"));
+            assert.ok(runPolicies(oneSided, { [policy]: "advisory" }).every((v) => v.enforcementLevel === "advisory"));
         });
     });
 
