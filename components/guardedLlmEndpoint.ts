@@ -1,6 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { EdgeSecurityPolicy, EdgeSecurityPolicyArgs, validateEdgeSecurityPolicyArgs } from "./edgeSecurityPolicy";
-import { ModelArmorPolicy, ModelArmorPolicyArgs, validateModelArmorPolicyArgs } from "./modelArmorPolicy";
+import {
+    ModelArmorPolicy,
+    ModelArmorPolicyArgs,
+    resolveModelArmorSettings,
+    usesAdvancedSdp,
+    validateModelArmorPolicyArgs,
+} from "./modelArmorPolicy";
 import { ModelArmorTrafficExtension, ScreeningOptions, validateScreeningOptions } from "./modelArmorTrafficExtension";
 import { ModelBucket } from "./modelBucket";
 import { OLLAMA_SERVICE_NAME_LIMIT, OllamaService, OllamaServiceArgs, validateOllamaServiceArgs } from "./ollamaService";
@@ -51,7 +57,8 @@ export interface GuardedLlmEndpointArgs {
      */
     readonly existingModelBucketName?: pulumi.Input<string>;
     /**
-     * Enable the APIs the endpoint needs ({@link ENDPOINT_APIS}, plus Certificate Manager for managed TLS) and
+     * Enable the APIs the endpoint needs ({@link ENDPOINT_APIS}, plus Certificate Manager for managed TLS and DLP
+     * for advanced SDP) and
      * create everything after them. APIs are never disabled on destroy. @default false
      */
     readonly enableApis?: boolean;
@@ -138,7 +145,12 @@ export class GuardedLlmEndpoint extends pulumi.ComponentResource {
         const { region } = args;
 
         if (args.enableApis) {
-            const apis = [...ENDPOINT_APIS, ...(args.loadBalancer.tls?.mode === "managed" ? ["certificatemanager.googleapis.com"] : [])];
+            const advancedSdp = usesAdvancedSdp(resolveModelArmorSettings(args.modelArmor ?? {})).length > 0;
+            const apis = [
+                ...ENDPOINT_APIS,
+                ...(args.loadBalancer.tls?.mode === "managed" ? ["certificatemanager.googleapis.com"] : []),
+                ...(advancedSdp ? ["dlp.googleapis.com"] : []),
+            ];
             this.apis = new ProjectApis(`${name}-apis`, { project: args.project, apis }, { parent: this });
         }
         // Every child takes its project from here: with APIs enabled, it resolves only once they are, which records

@@ -131,6 +131,12 @@ export interface ModelArmorPolicyArgs {
     readonly prompt?: ModelArmorTemplateOverrides;
     /** Overrides of the response template. @default none */
     readonly response?: ModelArmorTemplateOverrides;
+    /**
+     * When a template uses advanced SDP: create the Model Armor service agent and grant it `roles/dlp.user` and
+     * `roles/dlp.reader` on each project holding the DLP templates, without which advanced SDP does not run.
+     * The `dlp.googleapis.com` API must be enabled (GuardedLlmEndpoint's `enableApis` does it). @default true
+     */
+    readonly grantSdpRoles?: boolean;
 }
 
 /** The keys of {@link ModelArmorFilterOverrides}. */
@@ -239,6 +245,7 @@ const PRESETS: Record<ModelArmorPreset, Omit<ModelArmorPolicySettings, "preset">
 
 export function validateModelArmorPolicyArgs(args: ModelArmorPolicyArgs, problems: Problems): void {
     problems.region("region", args.region);
+    if (args.grantSdpRoles !== undefined) problems.boolean("grantSdpRoles", args.grantSdpRoles);
     if (args.preset !== undefined) problems.oneOf("preset", args.preset, MODEL_ARMOR_PRESETS);
     for (const side of ["prompt", "response"] as const) {
         const overrides: unknown = args[side];
@@ -434,13 +441,15 @@ export class ModelArmorPolicy extends pulumi.ComponentResource {
     public readonly responseTemplateId: pulumi.Output<string>;
     /** What each template screens, after the preset and the overrides. */
     public readonly settings: ModelArmorPolicySettings;
+    /** The Model Armor agent's DLP roles, when a template uses advanced SDP. */
+    public readonly sdpGrants: gcp.projects.IAMMember[];
 
     constructor(name: string, args: ModelArmorPolicyArgs, opts?: pulumi.ComponentResourceOptions) {
         checkComponentArgs("ModelArmorPolicy", name, args, validateModelArmorPolicyArgs);
         super("guarded-llm:index:ModelArmorPolicy", name, {}, opts);
 
         this.settings = resolveModelArmorSettings(args);
-        const template = (side: "prompt" | "response") =>
+        const template = (side: "prompt" | "response", extra: pulumi.CustomResourceOptions) =>
             new gcp.modelarmor.Template(
                 `${name}-${side}`,
                 {
@@ -450,10 +459,12 @@ export class ModelArmorPolicy extends pulumi.ComponentResource {
                     filterConfig: filterConfigOf(this.settings[side]),
                     templateMetadata: templateMetadataOf(this.settings[side], this.settings),
                 },
-                { parent: this },
+                { parent: this, ...extra },
             );
-        this.promptTemplate = template("prompt");
-        this.responseTemplate = template("response");
+        this.sdpGrants = args.grantSdpRoles === false ? [] : this.grantSdpRoles(name, args.project);
+        const afterGrants = { dependsOn: this.sdpGrants };
+        this.promptTemplate = template("prompt", afterGrants);
+        this.responseTemplate = template("response", afterGrants);
         this.promptTemplateId = this.promptTemplate.id;
         this.responseTemplateId = this.responseTemplate.id;
         this.registerOutputs({
@@ -462,4 +473,33 @@ export class ModelArmorPolicy extends pulumi.ComponentResource {
             settings: this.settings,
         });
     }
+
+    /**
+     * Advanced SDP runs the DLP templates as the Model Armor service agent (`service-N@gcp-sa-modelarmor`), which
+     * needs `roles/dlp.user` and `roles/dlp.reader` on the templates' project (GCP-NOTES section 1, UNCONFIRMED).
+     * The agent is created explicitly, as it may not exist before Model Armor is first used.
+     */
+    private grantSdpRoles(name: string, project: pulumi.Input<string> | undefined): gcp.projects.IAMMember[] {
+        const dlpProjects = usesAdvancedSdp(this.settings);
+        if (dlpProjects.length === 0) return [];
+        const agent = new gcp.projects.ServiceIdentity(`${name}-agent`, { project, service: "modelarmor.googleapis.com" }, { parent: this });
+        return dlpProjects.flatMap((dlpProject) =>
+            ["roles/dlp.user", "roles/dlp.reader"].map(
+                (role) =>
+                    new gcp.projects.IAMMember(
+                        `${name}-${role.split(".").pop()}-${dlpProject}`,
+                        { project: dlpProject, role, member: agent.member },
+                        { parent: this },
+                    ),
+            ),
+        );
+    }
+}
+
+/** The projects of the DLP templates that advanced SDP uses, each once; empty when no template uses it. */
+export function usesAdvancedSdp(settings: ModelArmorPolicySettings): string[] {
+    const paths = [settings.prompt.sdp, settings.response.sdp].flatMap((sdp) =>
+        typeof sdp === "object" ? [sdp.inspectTemplate, ...(sdp.deidentifyTemplate ? [sdp.deidentifyTemplate] : [])] : [],
+    );
+    return [...new Set(paths.map((p) => p.split("/")[1]))];
 }

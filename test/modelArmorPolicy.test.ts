@@ -335,3 +335,27 @@ describe("ModelArmorFloorSetting", () => {
         );
     });
 });
+
+describe("ModelArmorPolicy advanced SDP", () => {
+    const INSPECT = "projects/dlp-project/locations/us-central1/inspectTemplates/pii";
+
+    it("creates the Model Armor agent and grants it the DLP roles on the DLP templates' project, before the templates", async () => {
+        const { resources: r } = await build({ response: { sdp: { inspectTemplate: INSPECT } } });
+        const agent = r.one("gcp:projects/serviceIdentity:ServiceIdentity");
+        assert.strictEqual(agent.inputs.service, "modelarmor.googleapis.com");
+        const grants = r.ofType("gcp:projects/iAMMember:IAMMember");
+        assert.deepStrictEqual(grants.map((g) => [g.inputs.project, g.inputs.role, g.inputs.member]).sort(), [
+            ["dlp-project", "roles/dlp.reader", "serviceAccount:service-123456789012@gcp-sa-modelarmor.iam.gserviceaccount.com"],
+            ["dlp-project", "roles/dlp.user", "serviceAccount:service-123456789012@gcp-sa-modelarmor.iam.gserviceaccount.com"],
+        ]);
+        for (const grant of grants) assert.ok(r.dependsOn(r.one(TEMPLATE, "llm-response"), grant));
+        assert.deepStrictEqual(response(r).filterConfig.sdpSettings, { advancedConfig: { inspectTemplate: INSPECT } });
+    });
+
+    it("grants nothing for basic SDP, or when told not to", async () => {
+        assert.strictEqual((await build()).resources.ofType("gcp:projects/iAMMember:IAMMember").length, 0);
+        const { resources: r } = await build({ prompt: { sdp: { inspectTemplate: INSPECT } }, grantSdpRoles: false });
+        assert.strictEqual(r.ofType("gcp:projects/iAMMember:IAMMember").length, 0);
+        assert.strictEqual(r.ofType("gcp:projects/serviceIdentity:ServiceIdentity").length, 0);
+    });
+});

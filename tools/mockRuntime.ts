@@ -67,6 +67,10 @@ class RecordingMocks implements pulumi.runtime.Mocks {
                 state.member = `serviceAccount:${state.email}`;
                 state.name = `projects/${project}/serviceAccounts/${state.email}`;
                 break;
+            case "gcp:projects/serviceIdentity:ServiceIdentity":
+                state.email = `service-${MOCK_PROJECT_NUMBER}@gcp-sa-${String(inputs.service).split(".")[0]}.iam.gserviceaccount.com`;
+                state.member = `serviceAccount:${state.email}`;
+                break;
             case "gcp:storage/bucket:Bucket":
                 state.url = `gs://${name}`;
                 break;
