@@ -3,14 +3,20 @@
  * place to update, and the error that quotes it tells users which regions are known to work.
  */
 export const GPU_TYPES = {
+    // At most Cloud Run's 8 vCPU and 32 GiB per instance; the RTX PRO 6000 needs more than that, and its own
+    // maximum is not in our sources, so it is left to the API.
     "nvidia-l4": {
         minCpu: 4,
+        maxCpu: 8,
         minMemoryMi: 16 * 1024,
+        maxMemoryMi: 32 * 1024,
         regions: ["us-central1", "us-east4", "europe-west1", "europe-west4", "asia-southeast1", "asia-south1"],
     },
     "nvidia-rtx-pro-6000": {
         minCpu: 20,
+        maxCpu: undefined,
         minMemoryMi: 80 * 1024,
+        maxMemoryMi: undefined,
         regions: ["us-central1", "europe-west4", "asia-southeast1", "asia-south2"],
     },
 } as const;
@@ -28,3 +34,9 @@ export function memoryInMi(memory: string): number | undefined {
     const amount = Number(memory.slice(0, -2));
     return match[1] === "Gi" ? amount * 1024 : amount;
 }
+
+/**
+ * CPU counts a Cloud Run job task may have, each with the most memory it allows (Cloud Run's per-CPU limits:
+ * 4 GiB for 1, 8 GiB for 2, 16 GiB for 4, 24 GiB for 6, 32 GiB for 8).
+ */
+export const JOB_CPU_MAX_MEMORY_MI: Readonly<Record<number, number>> = { 1: 4096, 2: 8192, 4: 16384, 6: 24576, 8: 32768 };

@@ -1,6 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { GPU_TYPE_NAMES, GPU_TYPES, GpuType, MEMORY_PATTERN, memoryInMi } from "./gpu";
+import { GPU_TYPE_NAMES, GPU_TYPES, GpuType, JOB_CPU_MAX_MEMORY_MI, memoryInMi } from "./gpu";
 import { BUCKET_READ_ROLE, BUCKET_READ_WRITE_ROLE, grantBucketRole } from "./modelBucket";
 import { serviceAccountId, shortHash } from "./naming";
 import { checkComponentArgs, Problems } from "./validation";
@@ -10,11 +10,11 @@ export const DEFAULT_OLLAMA_IMAGE = "ollama/ollama:0.13.5";
 
 /** Settings of the model-pull job. */
 export interface ModelPullJobArgs {
-    /** CPU of the job's task. @default 2 */
+    /** CPU of the job's task: 1, 2, 4, 6 or 8. @default 2 */
     readonly cpu?: number;
     /**
      * Memory of the job's task. gcsfuse stages writes in the instance's in-memory disk, so give it more than the
-     * largest model. @default "8Gi"
+     * largest model; at most 4Gi per CPU. @default "8Gi"
      */
     readonly memory?: string;
     /** Time a pull may take, in seconds (1..86400). @default 3600 */
@@ -112,8 +112,9 @@ export function validateOllamaServiceArgs(args: OllamaServiceArgs, problems: Pro
         if (regionValid && !regions.includes(args.region)) {
             problems.add("region", args.region, `Cloud Run offers ${gpuType} only in ${regions.join(", ")}`);
         }
-        if (args.cpu !== undefined && problems.integer("cpu", args.cpu, 1, 96) && args.cpu < gpu.minCpu) {
-            problems.add("cpu", args.cpu, `${gpuType} needs at least ${gpu.minCpu} CPU`);
+        if (args.cpu !== undefined && problems.integer("cpu", args.cpu, 1, 96)) {
+            if (args.cpu < gpu.minCpu) problems.add("cpu", args.cpu, `${gpuType} needs at least ${gpu.minCpu} CPU`);
+            else if (gpu.maxCpu !== undefined && args.cpu > gpu.maxCpu) problems.add("cpu", args.cpu, `Cloud Run gives ${gpuType} instances at most ${gpu.maxCpu} CPU`);
         }
         if (args.memory !== undefined) {
             const mi = memoryInMi(String(args.memory));
@@ -121,6 +122,8 @@ export function validateOllamaServiceArgs(args: OllamaServiceArgs, problems: Pro
                 problems.add("memory", args.memory, 'must be a size in Mi or Gi, e.g. "16Gi"');
             } else if (mi < gpu.minMemoryMi) {
                 problems.add("memory", args.memory, `${gpuType} needs at least ${gpu.minMemoryMi / 1024}Gi`);
+            } else if (gpu.maxMemoryMi !== undefined && mi > gpu.maxMemoryMi) {
+                problems.add("memory", args.memory, `Cloud Run gives ${gpuType} instances at most ${gpu.maxMemoryMi / 1024}Gi`);
             }
         }
     }
@@ -153,8 +156,19 @@ export function validateOllamaServiceArgs(args: OllamaServiceArgs, problems: Pro
     }
     if (args.pullJob !== undefined && problems.object("pullJob", args.pullJob)) {
         const job = problems.under("pullJob.");
-        optional(args.pullJob.cpu, (v) => job.integer("cpu", v, 1, 8));
-        optional(args.pullJob.memory, (v) => job.matches("memory", v, MEMORY_PATTERN, 'must be a size in Mi or Gi, e.g. "8Gi"'));
+        const cpus = Object.keys(JOB_CPU_MAX_MEMORY_MI).map(Number);
+        const cpu: unknown = args.pullJob.cpu ?? 2;
+        const cpuValid = typeof cpu === "number" && cpus.includes(cpu);
+        if (!cpuValid) job.add("cpu", cpu, `must be one of ${cpus.join(", ")} (the CPU counts of a Cloud Run job task)`);
+        const mi = memoryInMi(String(args.pullJob.memory ?? "8Gi"));
+        if (args.pullJob.memory !== undefined && (typeof args.pullJob.memory !== "string" || mi === undefined)) {
+            job.add("memory", args.pullJob.memory, 'must be a size in Mi or Gi, e.g. "8Gi"');
+        } else if (cpuValid && mi! > JOB_CPU_MAX_MEMORY_MI[cpu]) {
+            const enough = cpus.find((c) => JOB_CPU_MAX_MEMORY_MI[c] >= mi!);
+            job.add("memory", args.pullJob.memory ?? "8Gi", enough === undefined
+                ? "must be at most 32Gi (Cloud Run's largest job task)"
+                : `needs pullJob.cpu of at least ${enough} (Cloud Run allows ${JOB_CPU_MAX_MEMORY_MI[cpu] / 1024}Gi with ${cpu} CPU)`);
+        }
         optional(args.pullJob.timeoutSeconds, (v) => job.integer("timeoutSeconds", v, 1, 86400, "seconds"));
     }
     optional(args.enableRunAppUrl, (v) => problems.boolean("enableRunAppUrl", v));
