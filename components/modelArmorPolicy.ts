@@ -449,7 +449,9 @@ export class ModelArmorPolicy extends pulumi.ComponentResource {
         super("guarded-llm:index:ModelArmorPolicy", name, {}, opts);
 
         this.settings = resolveModelArmorSettings(args);
-        const template = (side: "prompt" | "response", extra: pulumi.CustomResourceOptions) =>
+        // Advanced SDP fails until the agent holds its DLP roles, so the templates come after the grants.
+        this.sdpGrants = args.grantSdpRoles === false ? [] : this.grantSdpRoles(name, args.project);
+        const template = (side: "prompt" | "response") =>
             new gcp.modelarmor.Template(
                 `${name}-${side}`,
                 {
@@ -459,12 +461,10 @@ export class ModelArmorPolicy extends pulumi.ComponentResource {
                     filterConfig: filterConfigOf(this.settings[side]),
                     templateMetadata: templateMetadataOf(this.settings[side], this.settings),
                 },
-                { parent: this, ...extra },
+                { parent: this, dependsOn: this.sdpGrants },
             );
-        this.sdpGrants = args.grantSdpRoles === false ? [] : this.grantSdpRoles(name, args.project);
-        const afterGrants = { dependsOn: this.sdpGrants };
-        this.promptTemplate = template("prompt", afterGrants);
-        this.responseTemplate = template("response", afterGrants);
+        this.promptTemplate = template("prompt");
+        this.responseTemplate = template("response");
         this.promptTemplateId = this.promptTemplate.id;
         this.responseTemplateId = this.responseTemplate.id;
         this.registerOutputs({

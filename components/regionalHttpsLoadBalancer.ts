@@ -62,8 +62,11 @@ export interface RegionalHttpsLoadBalancerArgs {
     readonly proxySubnet?: pulumi.Input<string>;
     /** Network tier of the address and the forwarding rules. @default "PREMIUM" */
     readonly networkTier?: "PREMIUM" | "STANDARD";
-    /** How the HTTPS proxy gets its certificate. @default { mode: "self-signed" } */
-    readonly tls?: TlsArgs;
+    /**
+     * How the HTTPS proxy gets its certificate. No default: `self-signed` teaches clients to skip certificate
+     * checks, so it must be chosen explicitly (development only); production uses `managed` or `provided`.
+     */
+    readonly tls: TlsArgs;
     /** The SSL policy of the HTTPS proxy. @default { profile: "MODERN", minTlsVersion: "TLS_1_2" } */
     readonly sslPolicy?: SslPolicyArgs;
     /** Also listen on port 80 of the same address and redirect every request to HTTPS. @default false */
@@ -135,7 +138,11 @@ export function validateRegionalHttpsLoadBalancerArgs(args: RegionalHttpsLoadBal
     }
     validateProxySubnet(args, problems, regionValid);
     if (args.networkTier !== undefined) problems.oneOf("networkTier", args.networkTier, NETWORK_TIERS);
-    if (args.tls !== undefined && problems.object("tls", args.tls)) validateTls(args.tls, problems.under("tls."));
+    if (args.tls === undefined) {
+        problems.add("tls", undefined, 'is required: { mode: "managed", domains: [...] } or { mode: "provided" } in production, { mode: "self-signed" } for development only');
+    } else if (problems.object("tls", args.tls)) {
+        validateTls(args.tls, problems.under("tls."));
+    }
     if (args.sslPolicy !== undefined && problems.object("sslPolicy", args.sslPolicy)) {
         validateSslPolicy(args.sslPolicy, problems.under("sslPolicy."));
     }
@@ -157,7 +164,7 @@ function validateProxySubnet(args: RegionalHttpsLoadBalancerArgs, problems: Prob
             "give either proxySubnetCidr (create the proxy-only subnet) or proxySubnet (reuse the existing one), not both");
     } else if (cidr === undefined && existing === undefined) {
         problems.add("proxySubnetCidr", undefined,
-            'is required unless proxySubnet names the proxy-only subnet that already exists in this VPC and region (only one may exist); Google recommends a /23, e.g. "10.129.0.0/23"');
+            'is required unless proxySubnet names the proxy-only subnet that already exists in this VPC and region (only one may exist); Google recommends a /23, e.g. "192.168.16.0/23"');
     } else if (cidr !== undefined) {
         validateProxySubnetCidr(problems, cidr);
     } else if (typeof existing === "string") {
@@ -175,7 +182,7 @@ function validateProxySubnetCidr(problems: Problems, cidr: unknown): void {
     const octets = match ? match.slice(1, 5).map(Number) : [];
     const prefix = match ? Number(match[5]) : NaN;
     if (!match || octets.some((o) => o > 255) || prefix > 32) {
-        problems.add("proxySubnetCidr", cidr, 'must be an IPv4 range such as "10.129.0.0/23"');
+        problems.add("proxySubnetCidr", cidr, 'must be an IPv4 range such as "192.168.16.0/23"');
         return;
     }
     if (prefix > 26) {
@@ -280,7 +287,7 @@ export function regionalHttpsLoadBalancerWarnings(
     if ((args.network ?? "default") === "default" && args.proxySubnetCidr !== undefined && inAutoModeRange(args.proxySubnetCidr)) {
         warnings.push(`proxySubnetCidr ${args.proxySubnetCidr} is inside 10.128.0.0/9, which an auto-mode VPC such as "default" keeps for its own subnets: GCP refuses it there; use e.g. 192.168.16.0/23, or a custom-mode network`);
     }
-        if ((args.tls?.mode ?? "self-signed") === "self-signed") {
+        if (args.tls?.mode === "self-signed") {
         warnings.push(`tls.mode self-signed: clients must trust the certificate for ${SELF_SIGNED_SUBJECT.commonName} explicitly or skip verification; use "managed" or "provided" in production`);
     }
     return warnings;
@@ -352,7 +359,7 @@ export class RegionalHttpsLoadBalancer extends pulumi.ComponentResource {
         const { region, project } = args;
         const network = args.network ?? "default";
         const networkTier = args.networkTier ?? "PREMIUM";
-        const tlsArgs = args.tls ?? { mode: "self-signed" };
+        const tlsArgs = args.tls;
         const paths = routedPaths(args);
         this.routedPaths = paths;
         const refusedStatus = args.refusedPathStatus ?? 404;

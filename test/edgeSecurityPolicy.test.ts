@@ -38,7 +38,7 @@ describe("EdgeSecurityPolicy", () => {
 
     it("is attached to the endpoint's backend service when cloudArmor is set", async () => {
         const { resources } = await record(
-            () => new GuardedLlmEndpoint("llm", { region: "us-central1", loadBalancer: { proxySubnetCidr: "10.129.0.0/23" }, cloudArmor: {} }),
+            () => new GuardedLlmEndpoint("llm", { region: "us-central1", loadBalancer: { proxySubnetCidr: "192.168.16.0/23", tls: { mode: "self-signed" } }, cloudArmor: {} }),
         );
         const backend = resources.one("gcp:compute/regionBackendService:RegionBackendService");
         assert.strictEqual(backend.inputs.securityPolicy, "https://www.googleapis.com/compute/v1/projects/test-project/regions/us-central1/securityPolicies/llm-edge");

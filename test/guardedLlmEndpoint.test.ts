@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { GuardedLlmEndpoint, GuardedLlmEndpointArgs, pathsOfScreeningCel } from "../components";
 import { record, Recorded } from "./harness";
 
-const LOAD_BALANCER = { proxySubnetCidr: "192.168.16.0/23" };
+const LOAD_BALANCER = { proxySubnetCidr: "192.168.16.0/23", tls: { mode: "self-signed" } } as const;
 const EXTENSION = "gcp:networkservices/lbTrafficExtension:LbTrafficExtension";
 
 async function build(args: Partial<GuardedLlmEndpointArgs> = {}): Promise<{ endpoint: GuardedLlmEndpoint; r: Recorded }> {
@@ -80,7 +80,7 @@ describe("GuardedLlmEndpoint", () => {
             assert.throws(
                 () => new GuardedLlmEndpoint("llm", {
                     region: "us-west1",
-                    loadBalancer: { proxySubnetCidr: "10.0.0.0/27" },
+                    loadBalancer: { proxySubnetCidr: "10.0.0.0/27", tls: { mode: "self-signed" } },
                     modelArmor: { preset: "lenient" as any },
                 }),
                 {

@@ -105,7 +105,8 @@ describe("offline plan", () => {
             '  guarded-llm:ollama.modles: unknown key (did you mean "models"?); known keys: image, gpuType, gpuZonalRedundancy, cpu, memory, concurrency, numParallel, timeoutSeconds, minInstances, maxInstances, port, modelsMountPath, models, modelMountOptions, pullJob, enableRunAppUrl, insecureAllowAllIngress',
             "  guarded-llm:ollama.cpu = 2: nvidia-l4 needs at least 4 CPU",
             '  guarded-llm:ollama.memory = "16GB": must be a size in Mi or Gi, e.g. "16Gi"',
-            '  guarded-llm:loadBalancer.proxySubnetCidr: is required unless proxySubnet names the proxy-only subnet that already exists in this VPC and region (only one may exist); Google recommends a /23, e.g. "10.129.0.0/23"',
+            '  guarded-llm:loadBalancer.proxySubnetCidr: is required unless proxySubnet names the proxy-only subnet that already exists in this VPC and region (only one may exist); Google recommends a /23, e.g. "192.168.16.0/23"',
+            '  guarded-llm:loadBalancer.tls: is required: { mode: "managed", domains: [...] } or { mode: "provided" } in production, { mode: "self-signed" } for development only',
         ]);
         assert.doesNotMatch(result.stderr, /\n\s+at /);
         assert.ok(!fs.existsSync(out));

@@ -58,6 +58,7 @@ async function build(options: Options): Promise<RecordedResource[]> {
             region: REGION,
             cloudRunService: ollama.serviceName,
             proxySubnetCidr: "192.168.16.0/23",
+            tls: { mode: "self-signed" },
             httpRedirect: true,
             securityPolicy: "projects/test-project/regions/us-central1/securityPolicies/armor",
             ...options.lb,
@@ -401,7 +402,7 @@ describe("policy pack", () => {
 
         it("advises against unscreened inference paths, which the component only routes when explicitly allowed", async () => {
             const { resources } = await record(() => new RegionalHttpsLoadBalancer("lb", {
-                region: REGION, cloudRunService: "ollama", proxySubnetCidr: "192.168.16.0/23", allowedPaths: ["/api/generate"], allowUnscreenedPaths: true,
+                region: REGION, cloudRunService: "ollama", proxySubnetCidr: "192.168.16.0/23", tls: { mode: "self-signed" }, allowedPaths: ["/api/generate"], allowUnscreenedPaths: true,
             }));
             assertViolations(resources.all, "lb-unscreened-inference-paths", [
                 ["lb-url-map", /routes \/api\/generate to backend service ".*lb-backend": Model Armor screens only OpenAI-style bodies.*Fix: remove it from guarded-llm:loadBalancer\.allowedPaths/],

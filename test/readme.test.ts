@@ -2,12 +2,15 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
+import { CONFIG_KEYS } from "../stacks/config";
+import { RULES } from "./fixtures/configRules";
 import { record } from "./harness";
+
+const README = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
 
 /** The TypeScript block after `<!-- tested example -->` in README.md. */
 function readmeExample(): string {
-    const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
-    const match = /<!-- tested example -->\s*```ts\n([\s\S]*?)```/.exec(readme);
+    const match = /<!-- tested example -->\s*```ts\n([\s\S]*?)```/.exec(README);
     assert.ok(match, "README.md has a tested example");
     return match[1];
 }
@@ -22,6 +25,23 @@ function runExample(): Record<string, unknown> {
 }
 
 describe("README", () => {
+    it("documents every config key the stacks read", () => {
+        const documented = new Set([...README.matchAll(/`([^`\n]+)`/g)].flatMap((m) => m[1].match(/[A-Za-z]+/g) ?? []));
+        const missing = Object.values(CONFIG_KEYS).flat().filter((key) => !documented.has(key));
+        assert.deepStrictEqual(missing, []);
+    });
+
+    it("quotes only error lines the validation really produces", () => {
+        const block = /### Mistakes are refused[\s\S]*?\n\n((?: {4}.*\n)+)/.exec(README);
+        assert.ok(block, "README has the list of common mistakes");
+        const messages = RULES.map(([, , message]) => message);
+        for (const line of block[1].split("\n").map((l) => l.trim()).filter(Boolean)) {
+            // "..." marks a shortened line: each part must still be verbatim in one message.
+            const parts = line.split("...").map((p) => p.replace(/^\(|\)$/g, "")).filter((p) => p.trim() !== "");
+            assert.ok(messages.some((m) => parts.every((p) => m.includes(p))), `README quotes a line no rule produces: ${line}`);
+        }
+    });
+
     it("its composition example builds: two endpoints sharing one proxy-only subnet and one bucket, each screened", async () => {
         const { result, resources } = await record(runExample);
         assert.deepStrictEqual(Object.keys(result).sort(), ["dnsRecords", "urls"]);

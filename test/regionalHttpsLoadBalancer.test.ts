@@ -21,7 +21,9 @@ const CM_CERT = "gcp:certificatemanager/certificate:Certificate";
 const TLS_KEY = "tls:index/privateKey:PrivateKey";
 const TLS_CERT = "tls:index/selfSignedCert:SelfSignedCert";
 
-const BASE: RegionalHttpsLoadBalancerArgs = { region: "us-central1", cloudRunService: "ollama", proxySubnetCidr: "192.168.16.0/23" };
+const BASE: RegionalHttpsLoadBalancerArgs = {
+    region: "us-central1", cloudRunService: "ollama", proxySubnetCidr: "192.168.16.0/23", tls: { mode: "self-signed" },
+};
 const link = (collection: string, name: string) =>
     `https://www.googleapis.com/compute/v1/projects/test-project/regions/us-central1/${collection}/${name}`;
 const BACKEND_LINK = link("backendServices", "lb-backend");
@@ -134,7 +136,7 @@ describe("RegionalHttpsLoadBalancer", () => {
     });
 
     describe("TLS", () => {
-        it("self-signed (default): RSA 2048 and the article's subject, valid 365 days, its key a secret on the SSL certificate", async () => {
+        it("self-signed (chosen explicitly): RSA 2048 and the article's subject, valid 365 days, its key a secret on the SSL certificate", async () => {
             const r = await build();
             assert.deepStrictEqual(r.one(TLS_KEY).inputs, { algorithm: "RSA", rsaBits: 2048 });
             const cert = r.one(TLS_CERT).inputs;
@@ -243,7 +245,7 @@ describe("RegionalHttpsLoadBalancer", () => {
             assert.strictEqual(await errorOf({ proxySubnet: "proxy-only" }),
                 oneProblem('proxySubnet = "proxy-only": give either proxySubnetCidr (create the proxy-only subnet) or proxySubnet (reuse the existing one), not both'));
             assert.strictEqual(await errorOf({ proxySubnetCidr: undefined }),
-                oneProblem('proxySubnetCidr: is required unless proxySubnet names the proxy-only subnet that already exists in this VPC and region (only one may exist); Google recommends a /23, e.g. "10.129.0.0/23"'));
+                oneProblem('proxySubnetCidr: is required unless proxySubnet names the proxy-only subnet that already exists in this VPC and region (only one may exist); Google recommends a /23, e.g. "192.168.16.0/23"'));
             assert.strictEqual(await errorOf({ proxySubnetCidr: "192.168.0.0/27" }),
                 oneProblem('proxySubnetCidr = "192.168.0.0/27": must be /26 or larger (a proxy-only subnet needs at least 64 addresses; Google recommends /23)'));
             assert.strictEqual(await errorOf({ proxySubnetCidr: "10.129.1.0/23" }),
