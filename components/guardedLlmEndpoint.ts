@@ -1,35 +1,48 @@
 import * as pulumi from "@pulumi/pulumi";
-import { EdgeSecurityPolicy, EdgeSecurityPolicyArgs, validateEdgeSecurityPolicyArgs } from "./edgeSecurityPolicy";
 import {
-    ModelArmorPolicy,
-    ModelArmorPolicyArgs,
-    resolveModelArmorSettings,
-    usesAdvancedSdp,
-    validateModelArmorPolicyArgs,
-} from "./modelArmorPolicy";
-import { ModelArmorTrafficExtension, ScreeningOptions, validateScreeningOptions } from "./modelArmorTrafficExtension";
+    CLOUD_ARMOR_EDGE_PROTECTION_ARG_KEYS,
+    CloudArmorEdgeProtection,
+    CloudArmorEdgeProtectionArgs,
+    validateCloudArmorEdgeProtectionArgs,
+} from "./cloudArmorEdgeProtection";
+import { DnsRecord } from "./loadBalancerTls";
+import { dlpProjectsOf, resolveModelArmorSettings } from "./modelArmorPresets";
+import {
+    MODEL_ARMOR_TEMPLATES_ARG_KEYS,
+    ModelArmorTemplates,
+    ModelArmorTemplatesArgs,
+    validateModelArmorTemplatesArgs,
+} from "./modelArmorTemplates";
+import {
+    ModelArmorTrafficExtension,
+    resolveScreeningOptions,
+    SCREENING_OPTION_KEYS,
+    ScreeningOptions,
+    validateScreeningOptions,
+} from "./modelArmorTrafficExtension";
 import { ModelBucket } from "./modelBucket";
-import { OLLAMA_SERVICE_NAME_LIMIT, OllamaService, OllamaServiceArgs, validateOllamaServiceArgs } from "./ollamaService";
+import { OllamaService } from "./ollamaService";
+import { OLLAMA_SERVICE_ARG_KEYS, OLLAMA_SERVICE_NAME_LIMIT, OllamaServiceArgs, validateOllamaServiceArgs } from "./ollamaServiceArgs";
 import { ENDPOINT_APIS, ProjectApis } from "./projectApis";
+import { routedPaths } from "./pure/allowlistUrlMap";
+import { componentType } from "./pure/resourceTypes";
+import { RouteTableRow } from "./pure/routeTable";
 import {
-    DnsRecord,
+    REGIONAL_HTTPS_LOAD_BALANCER_ARG_KEYS,
     RegionalHttpsLoadBalancer,
     RegionalHttpsLoadBalancerArgs,
-    regionalHttpsLoadBalancerWarnings,
-    routedPaths,
     validateRegionalHttpsLoadBalancerArgs,
 } from "./regionalHttpsLoadBalancer";
-import { RouteTableRow } from "./routes";
-import { checkComponentArgs, Problems } from "./validation";
+import { checkComponentArgs, declareArgKeys, Problems } from "./validation";
 
 /** The Ollama part of {@link GuardedLlmEndpointArgs}: what the endpoint does not supply itself. */
 export type EndpointOllamaArgs = Omit<OllamaServiceArgs, "region" | "project" | "modelBucketName">;
 /** The load balancer part of {@link GuardedLlmEndpointArgs}. */
 export type EndpointLoadBalancerArgs = Omit<RegionalHttpsLoadBalancerArgs, "region" | "project" | "cloudRunService">;
 /** The Model Armor part of {@link GuardedLlmEndpointArgs}: the templates and how the callout screens. */
-export type EndpointModelArmorArgs = Omit<ModelArmorPolicyArgs, "region" | "project"> & ScreeningOptions;
+export type EndpointModelArmorArgs = Omit<ModelArmorTemplatesArgs, "region" | "project"> & ScreeningOptions;
 /** The Cloud Armor part of {@link GuardedLlmEndpointArgs}. */
-export type EndpointCloudArmorArgs = Omit<EdgeSecurityPolicyArgs, "region" | "project">;
+export type EndpointCloudArmorArgs = Omit<CloudArmorEdgeProtectionArgs, "region" | "project">;
 
 /** Arguments of {@link GuardedLlmEndpoint}. */
 export interface GuardedLlmEndpointArgs {
@@ -42,13 +55,13 @@ export interface GuardedLlmEndpointArgs {
     readonly project?: pulumi.Input<string>;
     /** The Ollama service. @default the {@link OllamaServiceArgs} defaults */
     readonly ollama?: EndpointOllamaArgs;
-    /** The load balancer; its proxy-only subnet (a CIDR to create, or the existing one) has no default. */
+    /** The load balancer; its proxy-only subnet (a CIDR to create, or the existing one) and TLS have no default. */
     readonly loadBalancer: EndpointLoadBalancerArgs;
     /** The Model Armor templates and screening. @default the `recommended` preset, both directions, fail closed */
     readonly modelArmor?: EndpointModelArmorArgs;
     /**
      * Opt-in edge protection: a Cloud Armor policy on the backend service with a per-client rate limit and an
-     * optional source allowlist ({@link EdgeSecurityPolicy}; read its caveat). @default none
+     * optional source allowlist ({@link CloudArmorEdgeProtection}; read its caveat). @default none
      */
     readonly cloudArmor?: EndpointCloudArmorArgs;
     /**
@@ -58,49 +71,82 @@ export interface GuardedLlmEndpointArgs {
     readonly existingModelBucketName?: pulumi.Input<string>;
     /**
      * Enable the APIs the endpoint needs ({@link ENDPOINT_APIS}, plus Certificate Manager for managed TLS and DLP
-     * for advanced SDP) and
-     * create everything after them. APIs are never disabled on destroy. @default false
+     * for advanced SDP) and create everything after them. APIs are never disabled on destroy. @default false
      */
     readonly enableApis?: boolean;
 }
 
+export const GUARDED_LLM_ENDPOINT_ARG_KEYS = declareArgKeys<GuardedLlmEndpointArgs>()({
+    config: ["ollama", "loadBalancer", "modelArmor", "cloudArmor", "enableApis"],
+    codeOnly: ["region", "project", "existingModelBucketName"],
+});
+
+/** The keys of each object part of the endpoint's args: the keys of the component each part configures. */
+export const ENDPOINT_PART_KEYS: Readonly<Record<"ollama" | "loadBalancer" | "modelArmor" | "cloudArmor", readonly string[]>> = {
+    ollama: OLLAMA_SERVICE_ARG_KEYS.config,
+    loadBalancer: REGIONAL_HTTPS_LOAD_BALANCER_ARG_KEYS.config,
+    modelArmor: [...MODEL_ARMOR_TEMPLATES_ARG_KEYS.config, ...SCREENING_OPTION_KEYS.config],
+    cloudArmor: CLOUD_ARMOR_EDGE_PROTECTION_ARG_KEYS.config,
+};
+
 /**
  * Checks the whole endpoint's args, each part under its own key (`ollama.`, `loadBalancer.`, `modelArmor.`), the
- * region under `regionKey`; the stacks call it with config key names. Returns the warnings of valid args.
+ * region under `regionKey`; the stacks call it with config key names. Unknown keys of every part come first: a
+ * misspelt key explains the problems that follow from it.
  */
 export function validateGuardedLlmEndpointArgs(
-    args: Omit<GuardedLlmEndpointArgs, "project">,
+    args: GuardedLlmEndpointArgs,
     problems: Problems,
     regionKey = problems.key("region"),
-): string[] {
+): void {
+    const { config, codeOnly } = GUARDED_LLM_ENDPOINT_ARG_KEYS;
+    problems.knownKeys(args as object as Record<string, unknown>, [...config, ...codeOnly]);
+    const parts = Object.fromEntries(
+        Object.entries(ENDPOINT_PART_KEYS).map(([part, keys]) => {
+            const value: unknown = args[part as keyof typeof ENDPOINT_PART_KEYS];
+            if (value === undefined) return [part, {}];
+            if (!problems.object(part, value)) return [part, undefined];
+            problems.under(`${part}.`).knownKeys(value, keys);
+            return [part, value];
+        }),
+    ) as { ollama?: EndpointOllamaArgs; loadBalancer?: EndpointLoadBalancerArgs; modelArmor?: EndpointModelArmorArgs; cloudArmor?: EndpointCloudArmorArgs };
     const region = { region: regionKey };
-    validateOllamaServiceArgs({ ...args.ollama, region: args.region, modelBucketName: "" }, problems.under("ollama.", region));
-    const loadBalancer = args.loadBalancer ?? {};
-    validateRegionalHttpsLoadBalancerArgs({ ...loadBalancer, region: args.region, cloudRunService: "" }, problems.under("loadBalancer.", region));
-    const modelArmor = args.modelArmor ?? {};
-    validateModelArmorPolicyArgs({ ...modelArmor, region: args.region }, problems.under("modelArmor.", region));
-    validateScreeningOptions(modelArmor, problems.under("modelArmor."));
-    if (args.cloudArmor !== undefined && problems.object("cloudArmor", args.cloudArmor)) {
-        validateEdgeSecurityPolicyArgs({ ...args.cloudArmor, region: args.region }, problems.under("cloudArmor.", region));
-        if (args.loadBalancer?.securityPolicy !== undefined) {
+    const { ollama, loadBalancer, modelArmor, cloudArmor } = parts;
+    if (ollama) validateOllamaServiceArgs({ ...ollama, region: args.region, modelBucketName: "" }, problems.under("ollama.", region));
+    if (loadBalancer) {
+        validateRegionalHttpsLoadBalancerArgs({ ...loadBalancer, region: args.region, cloudRunService: "" }, problems.under("loadBalancer.", region));
+    }
+    if (modelArmor) {
+        const { screen, failOpen, timeout, ...templates } = modelArmor;
+        validateModelArmorTemplatesArgs({ ...templates, region: args.region }, problems.under("modelArmor.", region));
+        validateScreeningOptions({ screen, failOpen, timeout }, problems.under("modelArmor."));
+    }
+    if (args.cloudArmor !== undefined && cloudArmor) {
+        validateCloudArmorEdgeProtectionArgs({ ...cloudArmor, region: args.region }, problems.under("cloudArmor.", region));
+        if (loadBalancer?.securityPolicy !== undefined) {
             problems.add("cloudArmor", undefined, "give either cloudArmor (a policy made here) or loadBalancer.securityPolicy (your own), not both");
         }
     }
     if (args.enableApis !== undefined) problems.boolean("enableApis", args.enableApis);
-    return [...regionalHttpsLoadBalancerWarnings(loadBalancer), ...endpointWarnings(args)];
 }
 
-/** Cross-cutting warnings: choices that weaken the guard without being mistakes. */
-function endpointWarnings(args: Omit<GuardedLlmEndpointArgs, "project">): string[] {
+/** The endpoint's own warnings: choices that weaken the guard without being mistakes (its parts warn of theirs). */
+export function guardedLlmEndpointWarnings(args: GuardedLlmEndpointArgs): string[] {
     const warnings: string[] = [];
-    const screen = args.modelArmor?.screen ?? "both";
+    const { screen, failOpen } = resolveScreeningOptions(args.modelArmor ?? {});
     if (screen !== "both") warnings.push(`modelArmor.screen is "${screen}": Model Armor screens ${screen} only`);
-    if (args.modelArmor?.failOpen) warnings.push("modelArmor.failOpen is true: when a Model Armor callout fails or times out, traffic passes UNSCREENED");
+    if (failOpen) warnings.push("modelArmor.failOpen is true: when a Model Armor callout fails or times out, traffic passes UNSCREENED");
     if (args.ollama?.insecureAllowAllIngress) {
         warnings.push("ollama.insecureAllowAllIngress is true: the service is reachable from the internet without the load balancer, its path allowlist or Model Armor");
     }
     return warnings;
 }
+
+/** Component names longer than this make the Ollama service's derived names too long. */
+const ENDPOINT_NAME_LIMIT = [
+    OLLAMA_SERVICE_NAME_LIMIT[0] - "-ollama".length,
+    `its Ollama service is named <name>-ollama, and ${OLLAMA_SERVICE_NAME_LIMIT[1]}`,
+] as const;
 
 /**
  * The whole guarded endpoint from one args object: model bucket, Ollama on a Cloud Run GPU, the regional HTTPS load
@@ -117,13 +163,13 @@ export class GuardedLlmEndpoint extends pulumi.ComponentResource {
     /** The load balancer. */
     public readonly loadBalancer: RegionalHttpsLoadBalancer;
     /** The prompt and response templates. */
-    public readonly modelArmor: ModelArmorPolicy;
+    public readonly modelArmor: ModelArmorTemplates;
     /** The traffic extension on the HTTPS forwarding rule. */
     public readonly trafficExtension: ModelArmorTrafficExtension;
     /** The enabled APIs, when `enableApis` is set. */
     public readonly apis?: ProjectApis;
-    /** The Cloud Armor policy, when `cloudArmor` is set. */
-    public readonly edgeSecurityPolicy?: EdgeSecurityPolicy;
+    /** The Cloud Armor edge protection, when `cloudArmor` is set. */
+    public readonly cloudArmor?: CloudArmorEdgeProtection;
     /** `https://` and the first managed domain, else the IP address. */
     public readonly endpointUrl: pulumi.Output<string>;
     /** The static IP address clients (and DNS records) point at. */
@@ -132,27 +178,14 @@ export class GuardedLlmEndpoint extends pulumi.ComponentResource {
     public readonly dnsRecords: pulumi.Output<DnsRecord[]>;
     /** Which paths reach Ollama, which Model Armor screens, which the load balancer refuses. */
     public readonly routeTable: pulumi.Output<RouteTableRow[]>;
-    /** Choices that weaken the guard (unscreened paths, fail-open, a self-signed certificate...). */
-    public readonly warnings: string[];
 
     constructor(name: string, args: GuardedLlmEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
-        const warnings = checkComponentArgs("GuardedLlmEndpoint", name, args, validateGuardedLlmEndpointArgs, [
-            OLLAMA_SERVICE_NAME_LIMIT[0] - "-ollama".length,
-            `its Ollama service is named <name>-ollama, and ${OLLAMA_SERVICE_NAME_LIMIT[1]}`,
-        ]);
-        super("guarded-llm:index:GuardedLlmEndpoint", name, {}, opts);
-        this.warnings = warnings;
+        checkComponentArgs("GuardedLlmEndpoint", name, args, validateGuardedLlmEndpointArgs, ENDPOINT_NAME_LIMIT);
+        super(componentType("GuardedLlmEndpoint"), name, {}, opts);
         const { region } = args;
+        const { screen, failOpen, timeout, ...templates } = args.modelArmor ?? {};
 
-        if (args.enableApis) {
-            const advancedSdp = usesAdvancedSdp(resolveModelArmorSettings(args.modelArmor ?? {})).length > 0;
-            const apis = [
-                ...ENDPOINT_APIS,
-                ...(args.loadBalancer.tls?.mode === "managed" ? ["certificatemanager.googleapis.com"] : []),
-                ...(advancedSdp ? ["dlp.googleapis.com"] : []),
-            ];
-            this.apis = new ProjectApis(`${name}-apis`, { project: args.project, apis }, { parent: this });
-        }
+        this.apis = args.enableApis ? this.enableApis(name, args) : undefined;
         // Every child takes its project from here: with APIs enabled, it resolves only once they are, which records
         // the dependency on every resource (a component's dependsOn would not reach its children).
         const project = this.apis?.readyProject ?? args.project;
@@ -167,7 +200,7 @@ export class GuardedLlmEndpoint extends pulumi.ComponentResource {
             { parent: this },
         );
         if (args.cloudArmor) {
-            this.edgeSecurityPolicy = new EdgeSecurityPolicy(`${name}-edge`, { ...args.cloudArmor, region, project }, { parent: this });
+            this.cloudArmor = new CloudArmorEdgeProtection(`${name}-edge`, { ...args.cloudArmor, region, project }, { parent: this });
         }
         this.loadBalancer = new RegionalHttpsLoadBalancer(
             `${name}-lb`,
@@ -176,12 +209,11 @@ export class GuardedLlmEndpoint extends pulumi.ComponentResource {
                 region,
                 project,
                 cloudRunService: this.ollama.serviceName,
-                securityPolicy: this.edgeSecurityPolicy?.policy.selfLink ?? args.loadBalancer.securityPolicy,
+                securityPolicy: this.cloudArmor?.policy.selfLink ?? args.loadBalancer.securityPolicy,
             },
             { parent: this },
         );
-        const { screen, failOpen, timeout, ...templates } = args.modelArmor ?? {};
-        this.modelArmor = new ModelArmorPolicy(`${name}-armor`, { ...templates, region, project }, { parent: this });
+        this.modelArmor = new ModelArmorTemplates(`${name}-armor`, { ...templates, region, project }, { parent: this });
         this.trafficExtension = new ModelArmorTrafficExtension(
             `${name}-armor-ext`,
             {
@@ -191,7 +223,7 @@ export class GuardedLlmEndpoint extends pulumi.ComponentResource {
                 promptTemplateId: this.modelArmor.promptTemplateId,
                 responseTemplateId: this.modelArmor.responseTemplateId,
                 // Every path the URL map sends to Ollama; the rest never reaches the backend.
-                screenedPaths: routedPaths(args.loadBalancer),
+                screenedPaths: routedPaths(args.loadBalancer.allowedPaths),
                 models: args.ollama?.models,
                 screen,
                 failOpen,
@@ -199,6 +231,7 @@ export class GuardedLlmEndpoint extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        for (const warning of guardedLlmEndpointWarnings(args)) pulumi.log.warn(warning, this);
 
         this.endpointUrl = this.loadBalancer.endpointUrl;
         this.ipAddress = this.loadBalancer.ipAddress;
@@ -212,5 +245,16 @@ export class GuardedLlmEndpoint extends pulumi.ComponentResource {
             promptTemplateId: this.modelArmor.promptTemplateId,
             responseTemplateId: this.modelArmor.responseTemplateId,
         });
+    }
+
+    /** The endpoint's APIs, with Certificate Manager for managed TLS and DLP for advanced SDP. */
+    private enableApis(name: string, args: GuardedLlmEndpointArgs): ProjectApis {
+        const advancedSdp = dlpProjectsOf(resolveModelArmorSettings(args.modelArmor ?? {})).length > 0;
+        const apis = [
+            ...ENDPOINT_APIS,
+            ...(args.loadBalancer.tls?.mode === "managed" ? ["certificatemanager.googleapis.com"] : []),
+            ...(advancedSdp ? ["dlp.googleapis.com"] : []),
+        ];
+        return new ProjectApis(`${name}-apis`, { project: args.project, apis }, { parent: this });
     }
 }

@@ -1,13 +1,43 @@
-export * from "./edgeSecurityPolicy";
-export * from "./gpu";
-export * from "./guardedLlmEndpoint";
-export * from "./modelArmorFloorSetting";
-export * from "./modelArmorPolicy";
-export * from "./modelArmorTrafficExtension";
-export * from "./modelBucket";
-export * from "./ollamaPaths";
-export * from "./ollamaService";
-export * from "./projectApis";
-export * from "./regionalHttpsLoadBalancer";
-export * from "./routes";
-export * from "./validation";
+// The public surface of guarded-llm: the components, their args, and what a user needs to compose, test and
+// report on them. Internal helpers stay in their modules.
+export { CloudArmorEdgeProtection, CloudArmorEdgeProtectionArgs } from "./cloudArmorEdgeProtection";
+export {
+    EndpointCloudArmorArgs,
+    EndpointLoadBalancerArgs,
+    EndpointModelArmorArgs,
+    EndpointOllamaArgs,
+    GuardedLlmEndpoint,
+    GuardedLlmEndpointArgs,
+} from "./guardedLlmEndpoint";
+export { DnsRecord, ManagedTlsArgs, ProvidedTlsArgs, SelfSignedTlsArgs, TlsArgs } from "./loadBalancerTls";
+export { ModelArmorFloorSetting, ModelArmorFloorSettingArgs } from "./modelArmorFloorSetting";
+export {
+    AdvancedSdp,
+    ConfidenceLevel,
+    EnforcementType,
+    LoggingSetting,
+    ModelArmorFilterOverrides,
+    ModelArmorPreset,
+    ModelArmorTemplateOverrides,
+    ModelArmorTemplateSettings,
+    ModelArmorTemplatesSettings,
+    PiAndJailbreakSetting,
+    RaiFilter,
+    RaiFilterType,
+    resolveModelArmorSettings,
+    SdpSetting,
+} from "./modelArmorPresets";
+export { ModelArmorTemplates, ModelArmorTemplatesArgs } from "./modelArmorTemplates";
+export { ModelArmorTrafficExtension, ModelArmorTrafficExtensionArgs, ScreeningOptions } from "./modelArmorTrafficExtension";
+export { BUCKET_READ_ROLE, BUCKET_READ_WRITE_ROLE, grantBucketRole, ModelBucket, ModelBucketArgs } from "./modelBucket";
+export { OllamaService } from "./ollamaService";
+export { DEFAULT_OLLAMA_IMAGE, ModelPullJobArgs, OllamaServiceArgs } from "./ollamaServiceArgs";
+export { ENDPOINT_APIS, ProjectApis, ProjectApisArgs } from "./projectApis";
+export { ProxySubnetArgs } from "./proxySubnet";
+export { GpuType } from "./pure/gpu";
+export { ScreeningDirection } from "./pure/modelArmorSettings";
+export { DEFAULT_ALLOWED_PATHS, OllamaPathKind } from "./pure/ollamaPaths";
+export { RouteTableRow } from "./pure/routeTable";
+export { Route, routeRequest } from "./pure/urlMapRouter";
+export { RegionalHttpsLoadBalancer, RegionalHttpsLoadBalancerArgs, SslPolicyArgs } from "./regionalHttpsLoadBalancer";
+export { ConfigurationError, formatProblem, Problem } from "./validation";

@@ -1,12 +1,9 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import {
-    filterConfigOf,
-    MODEL_ARMOR_FILTER_KEYS,
-    ModelArmorFilterOverrides,
-    validateModelArmorFilters,
-} from "./modelArmorPolicy";
-import { checkComponentArgs, Problems } from "./validation";
+import { filterConfigOf, validateModelArmorFilters } from "./modelArmorFilters";
+import { MODEL_ARMOR_FILTER_KEYS, ModelArmorFilterOverrides } from "./modelArmorPresets";
+import { componentType } from "./pure/resourceTypes";
+import { checkComponentArgs, declareArgKeys, Problems } from "./validation";
 
 /** Arguments of {@link ModelArmorFloorSetting}. */
 export interface ModelArmorFloorSettingArgs {
@@ -26,7 +23,13 @@ export interface ModelArmorFloorSettingArgs {
     readonly enforce?: boolean;
 }
 
+const FLOOR_SETTING_ARG_KEYS = declareArgKeys<ModelArmorFloorSettingArgs>()({
+    config: [],
+    codeOnly: ["project", "acknowledgeProjectWideSingleton", "filters", "enforce"],
+});
+
 export function validateModelArmorFloorSettingArgs(args: ModelArmorFloorSettingArgs, problems: Problems): void {
+    problems.knownKeys(args as object as Record<string, unknown>, FLOOR_SETTING_ARG_KEYS.codeOnly);
     if (args.acknowledgeProjectWideSingleton !== true) {
         problems.add("acknowledgeProjectWideSingleton", args.acknowledgeProjectWideSingleton,
             "must be true: a project has one floor setting for all its templates; this overwrites it, " +
@@ -58,7 +61,7 @@ export class ModelArmorFloorSetting extends pulumi.ComponentResource {
 
     constructor(name: string, args: ModelArmorFloorSettingArgs, opts?: pulumi.ComponentResourceOptions) {
         checkComponentArgs("ModelArmorFloorSetting", name, args, validateModelArmorFloorSettingArgs);
-        super("guarded-llm:index:ModelArmorFloorSetting", name, {}, opts);
+        super(componentType("ModelArmorFloorSetting"), name, {}, opts);
 
         this.floorSetting = new gcp.modelarmor.Floorsetting(
             name,

@@ -1,11 +1,16 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { MODEL_NAME_PATTERN } from "./ollamaService";
-import { checkComponentArgs, Problems } from "./validation";
-
-/** What Model Armor screens: prompts and responses, or only one side as an explicit choice. */
-export type ScreeningDirection = "both" | "prompts" | "responses";
-export const SCREENING_DIRECTIONS: readonly ScreeningDirection[] = ["both", "prompts", "responses"];
+import {
+    encodeModelArmorSettings,
+    modelArmorEndpoint,
+    SCREENING_DIRECTIONS,
+    ScreeningDirection,
+    screeningEvents,
+} from "./pure/modelArmorSettings";
+import { MODEL_NAME_EXPECTED, MODEL_NAME_PATTERN } from "./pure/ollamaModels";
+import { componentType } from "./pure/resourceTypes";
+import { screenedPathsCel } from "./pure/screeningCel";
+import { checkComponentArgs, declareArgKeys, definedOnly, Problems } from "./validation";
 
 /** How the callout screens; the `guarded-llm:modelArmor` keys `screen`, `failOpen` and `timeout`. */
 export interface ScreeningOptions {
@@ -20,6 +25,14 @@ export interface ScreeningOptions {
     readonly timeout?: string;
 }
 
+export const SCREENING_OPTION_KEYS = declareArgKeys<ScreeningOptions>()({ config: ["screen", "failOpen", "timeout"], codeOnly: [] });
+export const SCREENING_DEFAULTS: Required<ScreeningOptions> = { screen: "both", failOpen: false, timeout: "1s" };
+
+/** Applies the defaults of the screening options: the one place they are written. */
+export function resolveScreeningOptions(options: ScreeningOptions): Required<ScreeningOptions> {
+    return { ...SCREENING_DEFAULTS, ...definedOnly(options) };
+}
+
 /** Arguments of {@link ModelArmorTrafficExtension}. */
 export interface ModelArmorTrafficExtensionArgs extends ScreeningOptions {
     /** Region of the load balancer; Model Armor's callout endpoint and templates must be in the same region. */
@@ -28,9 +41,9 @@ export interface ModelArmorTrafficExtensionArgs extends ScreeningOptions {
     readonly project?: pulumi.Input<string>;
     /** Self link of the HTTPS forwarding rule (`RegionalHttpsLoadBalancer.httpsForwardingRule.selfLink`). */
     readonly forwardingRuleSelfLink: pulumi.Input<string>;
-    /** Full path of the prompt template (`ModelArmorPolicy.promptTemplateId`), never a hand-typed id. */
+    /** Full path of the prompt template (`ModelArmorTemplates.promptTemplateId`), never a hand-typed id. */
     readonly promptTemplateId: pulumi.Input<string>;
-    /** Full path of the response template (`ModelArmorPolicy.responseTemplateId`). */
+    /** Full path of the response template (`ModelArmorTemplates.responseTemplateId`). */
     readonly responseTemplateId: pulumi.Input<string>;
     /**
      * Exact paths whose traffic the extension screens: the paths the URL map routes to Ollama
@@ -39,8 +52,8 @@ export interface ModelArmorTrafficExtensionArgs extends ScreeningOptions {
     readonly screenedPaths: readonly string[];
     /**
      * Model names clients send (`"model": "gemma:2b"`), each given its own `model_armor_settings` entry besides
-     * `default`: what `default` matches is UNCONFIRMED (GCP-NOTES section 1; in Google's GKE tutorial it applied to
-     * requests with no model field), so naming the served models keeps them screened either way. @default []
+     * `default`: what `default` matches is UNCONFIRMED (docs/open-questions.md; in Google's GKE tutorial it applied
+     * to requests with no model field), so naming the served models keeps them screened either way. @default []
      */
     readonly models?: readonly string[];
     /** Project holding the templates, where the Service Extensions agent needs `roles/modelarmor.user`. @default `project` */
@@ -53,9 +66,13 @@ export interface ModelArmorTrafficExtensionArgs extends ScreeningOptions {
     readonly grantServiceAgentRoles?: boolean;
 }
 
-/** The six events of Google's example: both directions, headers, body and trailers. */
-const REQUEST_EVENTS = ["REQUEST_HEADERS", "REQUEST_BODY", "REQUEST_TRAILERS"];
-const RESPONSE_EVENTS = ["RESPONSE_HEADERS", "RESPONSE_BODY", "RESPONSE_TRAILERS"];
+const TRAFFIC_EXTENSION_ARG_KEYS = declareArgKeys<ModelArmorTrafficExtensionArgs>()({
+    config: [],
+    codeOnly: [
+        "screen", "failOpen", "timeout", "region", "project", "forwardingRuleSelfLink", "promptTemplateId",
+        "responseTemplateId", "screenedPaths", "models", "templateProject", "grantServiceAgentRoles",
+    ],
+});
 
 /** Roles of the Service Extensions agent (`service-<number>@gcp-sa-dep`) on the load balancer's project. */
 export const CALLOUT_ROLES = ["roles/modelarmor.calloutUser", "roles/serviceusage.serviceUsageConsumer"] as const;
@@ -83,6 +100,7 @@ export function validateScreeningOptions(options: ScreeningOptions, problems: Pr
 }
 
 export function validateModelArmorTrafficExtensionArgs(args: ModelArmorTrafficExtensionArgs, problems: Problems): void {
+    problems.knownKeys(args as object as Record<string, unknown>, TRAFFIC_EXTENSION_ARG_KEYS.codeOnly);
     problems.region("region", args.region);
     validateScreeningOptions(args, problems);
     if (args.grantServiceAgentRoles !== undefined) problems.boolean("grantServiceAgentRoles", args.grantServiceAgentRoles);
@@ -93,51 +111,8 @@ export function validateModelArmorTrafficExtensionArgs(args: ModelArmorTrafficEx
         );
     }
     if (args.models !== undefined && problems.array("models", args.models)) {
-        args.models.forEach((m, i) => problems.matches(`models[${i}]`, m, MODEL_NAME_PATTERN, 'must be an Ollama model name such as "gemma:2b"'));
+        args.models.forEach((m, i) => problems.matches(`models[${i}]`, m, MODEL_NAME_PATTERN, MODEL_NAME_EXPECTED));
     }
-}
-
-/**
- * The `model_armor_settings` metadata: ONE string holding a JSON array (GCP-NOTES section 1). The keys are
- * `user_prompt_template_id` and `model_response_template_id`; `request_template_id`/`response_template_id`
- * belong to Agent Gateway and would be ignored here. One entry per served model (an untagged name or a `:latest`
- * one under both spellings, as clients may send either), then `"model": "default"` for the rest.
- */
-export function modelArmorSettings(
-    screen: ScreeningDirection,
-    promptTemplateId: string,
-    responseTemplateId: string,
-    models: readonly string[] = [],
-): string {
-    const templates = {
-        ...(screen !== "responses" ? { user_prompt_template_id: promptTemplateId } : {}),
-        ...(screen !== "prompts" ? { model_response_template_id: responseTemplateId } : {}),
-    };
-    const spellings = models.flatMap((m) => {
-        const untagged = m.replace(/:latest$/, "");
-        return untagged.includes(":") ? [m] : [untagged, `${untagged}:latest`];
-    });
-    return JSON.stringify([...new Set(spellings), "default"].map((model) => ({ model, ...templates })));
-}
-
-/** Callout events per direction; request headers are always sent so Model Armor sees which API is called. */
-export function screeningEvents(screen: ScreeningDirection): string[] {
-    if (screen === "prompts") return [...REQUEST_EVENTS];
-    if (screen === "responses") return ["REQUEST_HEADERS", ...RESPONSE_EVENTS];
-    return [...REQUEST_EVENTS, ...RESPONSE_EVENTS];
-}
-
-/**
- * CEL matching exactly the routed paths. `request.path` may carry the query string, so `?...` is matched too:
- * otherwise `/v1/chat/completions?x` would be routed by the URL map (which ignores queries) yet skip screening.
- */
-export function screenedPathsCel(paths: readonly string[]): string {
-    return paths.map((p) => `request.path == "${p}" || request.path.startsWith("${p}?")`).join(" || ");
-}
-
-/** The paths a CEL expression written by {@link screenedPathsCel} matches (for reports over recorded plans). */
-export function pathsOfScreeningCel(cel: string): string[] {
-    return [...cel.matchAll(/request\.path == "([^"]*)"/g)].map((m) => m[1]);
 }
 
 /**
@@ -157,9 +132,10 @@ export class ModelArmorTrafficExtension extends pulumi.ComponentResource {
 
     constructor(name: string, args: ModelArmorTrafficExtensionArgs, opts?: pulumi.ComponentResourceOptions) {
         checkComponentArgs("ModelArmorTrafficExtension", name, args, validateModelArmorTrafficExtensionArgs);
-        super("guarded-llm:index:ModelArmorTrafficExtension", name, {}, opts);
+        super(componentType("ModelArmorTrafficExtension"), name, {}, opts);
 
-        this.screen = args.screen ?? "both";
+        const screening = resolveScreeningOptions(args);
+        this.screen = screening.screen;
         // IAM members need an explicit project; fall back to the provider's, as the other resources do.
         const project = pulumi
             .output(args.project ?? gcp.organizations.getProjectOutput({}, { parent: this }).projectId)
@@ -168,8 +144,8 @@ export class ModelArmorTrafficExtension extends pulumi.ComponentResource {
         const models = [...(args.models ?? [])];
         this.settings = pulumi
             .all([args.promptTemplateId, args.responseTemplateId])
-            .apply(([prompt, response]) => modelArmorSettings(screen, prompt, response, models));
-        const timeoutMs = timeoutInMs(args.timeout ?? "1s")!;
+            .apply(([prompt, response]) => encodeModelArmorSettings(screen, prompt, response, models));
+        const timeoutMs = timeoutInMs(screening.timeout)!;
         this.extension = new gcp.networkservices.LbTrafficExtension(
             name,
             {
@@ -185,10 +161,10 @@ export class ModelArmorTrafficExtension extends pulumi.ComponentResource {
                             {
                                 name: "model-armor",
                                 // Google services are called by host name, with no `authority`.
-                                service: `modelarmor.${args.region}.rep.googleapis.com`,
+                                service: modelArmorEndpoint(args.region),
                                 supportedEvents: screeningEvents(screen),
                                 timeout: `${timeoutMs / 1000}s`,
-                                failOpen: args.failOpen ?? false,
+                                failOpen: screening.failOpen,
                                 metadata: { model_armor_settings: this.settings },
                             },
                         ],

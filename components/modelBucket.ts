@@ -1,6 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { checkComponentArgs, Problems } from "./validation";
+import { componentType } from "./pure/resourceTypes";
+import { checkComponentArgs, declareArgKeys, definedOnly, Problems } from "./validation";
 
 /** Arguments of {@link ModelBucket}. */
 export interface ModelBucketArgs {
@@ -28,7 +29,14 @@ export interface ModelBucketArgs {
 export const BUCKET_READ_ROLE = "roles/storage.objectViewer";
 export const BUCKET_READ_WRITE_ROLE = "roles/storage.objectUser";
 
+const MODEL_BUCKET_ARG_KEYS = declareArgKeys<ModelBucketArgs>()({
+    config: [],
+    codeOnly: ["location", "project", "bucketName", "protect", "retainOnDelete", "labels"],
+});
+const MODEL_BUCKET_DEFAULTS = { protect: true, retainOnDelete: false };
+
 export function validateModelBucketArgs(args: ModelBucketArgs, problems: Problems): void {
+    problems.knownKeys(args as object as Record<string, unknown>, MODEL_BUCKET_ARG_KEYS.codeOnly);
     problems.region("location", args.location);
     if (args.protect !== undefined) problems.boolean("protect", args.protect);
     if (args.retainOnDelete !== undefined) problems.boolean("retainOnDelete", args.retainOnDelete);
@@ -60,8 +68,9 @@ export class ModelBucket extends pulumi.ComponentResource {
 
     constructor(name: string, args: ModelBucketArgs, opts?: pulumi.ComponentResourceOptions) {
         checkComponentArgs("ModelBucket", name, args, validateModelBucketArgs);
-        super("guarded-llm:index:ModelBucket", name, {}, opts);
+        super(componentType("ModelBucket"), name, {}, opts);
 
+        const { protect, retainOnDelete } = { ...MODEL_BUCKET_DEFAULTS, ...definedOnly(args) };
         this.bucket = new gcp.storage.Bucket(
             name,
             {
@@ -75,7 +84,7 @@ export class ModelBucket extends pulumi.ComponentResource {
                 forceDestroy: false,
                 labels: args.labels,
             },
-            { parent: this, protect: args.protect ?? true, retainOnDelete: args.retainOnDelete ?? false },
+            { parent: this, protect, retainOnDelete },
         );
         this.bucketName = this.bucket.name;
         this.registerOutputs({ bucketName: this.bucketName });

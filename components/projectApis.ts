@@ -1,7 +1,8 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { componentType } from "./pure/resourceTypes";
 
-/** The Google APIs a guarded endpoint needs (GCP-NOTES section 1). */
+/** The Google APIs a guarded endpoint needs (docs/platform-facts.md#model-armor-extension). */
 export const ENDPOINT_APIS = [
     "compute.googleapis.com",
     "run.googleapis.com",
@@ -34,7 +35,7 @@ export class ProjectApis extends pulumi.ComponentResource {
     public readonly readyProject: pulumi.Output<string>;
 
     constructor(name: string, args: ProjectApisArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-        super("guarded-llm:index:ProjectApis", name, {}, opts);
+        super(componentType("ProjectApis"), name, {}, opts);
         this.services = [...new Set(args.apis ?? ENDPOINT_APIS)].map(
             (api) =>
                 new gcp.projects.Service(

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { isPlainObject } from "./pure/values";
 
 /**
  * The one validation layer of guarded-llm. Component constructors and the stacks program use the same rules, so a
@@ -155,6 +156,25 @@ export class Problems {
     }
 }
 
+/** Google Cloud label keys: 1-63 lowercase letters, digits, `_` and `-`, starting with a letter; values up to 63. */
+const LABEL_KEY = /^[a-z][a-z0-9_-]{0,62}$/;
+const LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
+const MAX_LABELS = 64;
+
+/** Checks a map of Google Cloud labels (resource manager "Labels" requirements). */
+export function validateLabels(problems: Problems, field: string, labels: unknown): void {
+    if (!problems.object(field, labels)) return;
+    const entries = Object.entries(labels);
+    if (entries.length > MAX_LABELS) problems.add(field, undefined, `must have at most ${MAX_LABELS} labels`);
+    for (const [key, value] of entries) {
+        if (!LABEL_KEY.test(key)) {
+            problems.add(`${field}.${key}`, undefined, "is not a valid label key: 1-63 lowercase letters, digits, _ and -, starting with a letter");
+        } else {
+            problems.matches(`${field}.${key}`, value, LABEL_VALUE, "must be a label value: at most 63 lowercase letters, digits, _ and -");
+        }
+    }
+}
+
 /** The shape of a Google Cloud region name, e.g. `us-central1`, `northamerica-northeast2`. */
 export const REGION_PATTERN = /^[a-z]+-[a-z]+[0-9]+$/;
 
@@ -177,10 +197,6 @@ export function checkComponentArgs<A, R>(
     const result = validate(args, problems);
     problems.check();
     return result;
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** `" (did you mean \"x\"?)"` when `value` is a near miss of one of `options`, else `""`. */
@@ -210,4 +226,33 @@ function editDistance(a: string, b: string): number {
         previous = current;
     }
     return previous[b.length];
+}
+
+/** `[Exclude<keyof T, Listed>]` is `[never]` when every key of `T` is listed. */
+type EveryKeyListed<T, Listed> = [Exclude<keyof T, Listed>] extends [never]
+    ? unknown
+    : { readonly unlistedKeys: Exclude<keyof T, Listed> };
+
+/** The keys of a component's args: those a stack file sets, and those only code gives (resources, the region...). */
+export interface ArgKeys<T, C extends keyof T = keyof T, O extends keyof T = keyof T> {
+    /** Keys a stack file sets under the component's config object, in the order error messages list them. */
+    readonly config: readonly C[];
+    /** Keys the stacks program (or a library user) supplies in code; a stack file setting one is an unknown key. */
+    readonly codeOnly: readonly O[];
+}
+
+/**
+ * Declares the keys of an args interface `T` once. `tsc` fails when a key of `T` is in neither list (a key the stack
+ * config cannot set by accident), or when a listed key is not one of `T`'s:
+ * `declareArgKeys<OllamaServiceArgs>()({ config: [...], codeOnly: ["region", ...] })`.
+ */
+export function declareArgKeys<T>() {
+    return <const C extends keyof T & string, const O extends keyof T & string>(
+        keys: ArgKeys<T, C, O> & EveryKeyListed<T, C | O>,
+    ): ArgKeys<T, C, O> => keys;
+}
+
+/** Drops the keys whose value is undefined, so that spreading over defaults keeps the defaults. */
+export function definedOnly<T extends object>(value: T | undefined): Partial<T> {
+    return Object.fromEntries(Object.entries(value ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

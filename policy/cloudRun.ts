@@ -1,7 +1,8 @@
 /** Cloud Run: reachable only through the load balancer, running as a dedicated service account. */
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { CLOUD_RUN_JOB, CLOUD_RUN_SERVICE, CLOUD_RUN_V1_SERVICE } from "./types";
-import { forTypes, isKnown, Props, quote, valueAt } from "./values";
+import { TYPES } from "../components/pure/resourceTypes";
+import { isKnown, quote, valueAt } from "../components/pure/values";
+import { Props, forTypes } from "./values";
 
 /** Where a kind of Cloud Run service sets its ingress, the default, and the settings that keep the internet out. */
 interface IngressSetting {
@@ -14,17 +15,17 @@ interface IngressSetting {
 
 /**
  * `INTERNAL_LOAD_BALANCER` admits internal traffic and Cloud Load Balancing, `INTERNAL_ONLY` internal traffic only
- * (GCP-NOTES section 3); unset means the API default, all traffic. The v1 API sets the same through an annotation.
+ * (docs/platform-facts.md#cloud-run-gpu); unset means the API default, all traffic. The v1 API sets the same through an annotation.
  */
 const INGRESS: Record<string, IngressSetting> = {
-    [CLOUD_RUN_SERVICE]: {
+    [TYPES.cloudRunService]: {
         field: "ingress",
         read: (props) => props.ingress,
         unset: "INGRESS_TRAFFIC_ALL",
         private: ["INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER", "INGRESS_TRAFFIC_INTERNAL_ONLY"],
         fix: 'set ingress: "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER"',
     },
-    [CLOUD_RUN_V1_SERVICE]: {
+    [TYPES.cloudRunV1Service]: {
         field: "metadata.annotations",
         read: (props) => valueAt(props, "metadata.annotations")?.["run.googleapis.com/ingress"],
         unset: "all",
@@ -54,9 +55,9 @@ export const cloudRunIngressViaLoadBalancer: ResourceValidationPolicy = {
 
 /** Where each kind of Cloud Run workload names the service account it runs as. */
 const SERVICE_ACCOUNT_FIELDS: Record<string, string> = {
-    [CLOUD_RUN_SERVICE]: "template.serviceAccount",
-    [CLOUD_RUN_JOB]: "template.template.serviceAccount",
-    [CLOUD_RUN_V1_SERVICE]: "template.spec.serviceAccountName",
+    [TYPES.cloudRunService]: "template.serviceAccount",
+    [TYPES.cloudRunJob]: "template.template.serviceAccount",
+    [TYPES.cloudRunV1Service]: "template.spec.serviceAccountName",
 };
 
 /**

@@ -1,6 +1,7 @@
 /** IAM: nothing public, no basic roles. */
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { listOf, parseJson, plain, Props, quote } from "./values";
+import { listOf, parseJson, quote } from "../components/pure/values";
+import { Props, plain } from "./values";
 
 /** One role granted to members, as an IAM resource declares it. */
 export interface IamGrant {

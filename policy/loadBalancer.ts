@@ -1,13 +1,14 @@
 /**
  * The regional external Application Load Balancer: TLS, the path allowlist of its URL map, the HTTP redirect and
- * Cloud Armor. Facts: GCP-NOTES sections 4 and 5.
+ * Cloud Armor. Facts: docs/platform-facts.md#regional-load-balancer and #ollama-api.
  */
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { OLLAMA_PATHS } from "../components/ollamaPaths";
-import { Route, routeRequest, UnsupportedUrlMapError } from "../components/routes";
+import { OLLAMA_PATHS } from "../components/pure/ollamaPaths";
+import { Route, routeRequest, UnsupportedUrlMapError } from "../components/pure/urlMapRouter";
 import { StackResource, StackView } from "./stack";
-import { ADDRESS, BACKEND_SERVICE, FORWARDING_RULE, HTTP_PROXY, HTTPS_PROXY, SSL_POLICY, URL_MAP } from "./types";
-import { forTypes, isKnown, listOf, Props, quote, UNKNOWN, valueAt } from "./values";
+import { TYPES } from "../components/pure/resourceTypes";
+import { UNKNOWN, isKnown, listOf, quote, valueAt } from "../components/pure/values";
+import { Props, forTypes } from "./values";
 
 /** Where a URL map sends one request. */
 interface Probe {
@@ -49,7 +50,7 @@ function forwarded(probes: Probe[]): string[] {
     );
 }
 
-/** Ollama's admin API (GCP-NOTES section 5); `/api/blobs/:digest` probed with an example digest. */
+/** Ollama's admin API (docs/platform-facts.md#ollama-api); `/api/blobs/:digest` probed with an example digest. */
 const ADMIN_PROBES = [...OLLAMA_PATHS.admin, "/api/blobs/sha256-0"];
 
 export const lbNoAdminPaths: ResourceValidationPolicy = {
@@ -58,7 +59,7 @@ export const lbNoAdminPaths: ResourceValidationPolicy = {
         "No URL map routes an Ollama admin path (/api/pull, /api/push, /api/create, /api/copy, /api/delete, " +
         "/api/blobs/*, /api/me, /api/signout) to a backend, and every URL map can be verified.",
     enforcementLevel: "mandatory",
-    validateResource: forTypes([URL_MAP], (props, report) => {
+    validateResource: forTypes([TYPES.urlMap], (props, report) => {
         const result = probe(props, ADMIN_PROBES);
         if (result === undefined) return;
         if ("unverifiable" in result) {
@@ -87,7 +88,7 @@ export const lbUnscreenedInferencePaths: ResourceValidationPolicy = {
         "No URL map routes Ollama's native or non-OpenAI inference paths (/api/generate, /api/chat, /api/embed, ...), " +
         "which Model Armor does not screen, to a backend.",
     enforcementLevel: "advisory",
-    validateResource: forTypes([URL_MAP], (props, report) => {
+    validateResource: forTypes([TYPES.urlMap], (props, report) => {
         const result = probe(props, OLLAMA_PATHS["unscreened-inference"]);
         // An unverifiable map is reported by lb-no-admin-paths.
         if (result === undefined || "unverifiable" in result) return;
@@ -114,8 +115,8 @@ export const lbTlsMinimum12: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         const stack = new StackView(args.resources);
-        for (const proxy of stack.ofType(HTTPS_PROXY)) {
-            const ref = stack.reference(proxy, "sslPolicy", [SSL_POLICY]);
+        for (const proxy of stack.ofType(TYPES.httpsProxy)) {
+            const ref = stack.reference(proxy, "sslPolicy", [TYPES.sslPolicy]);
             if (ref.kind === "unset") {
                 report(`HTTPS proxy ${proxy.name} has no sslPolicy, so it accepts TLS 1.0 and 1.1. ${SSL_POLICY_FIX}`, proxy.urn);
             } else if (ref.kind === "outside") {
@@ -147,26 +148,26 @@ function follow(stack: StackView, from: StackResource, key: string, types: strin
 
 /** The regional forwarding rules whose target is an HTTPS proxy of this stack. */
 export function httpsForwardingRules(stack: StackView): StackResource[] {
-    return stack.ofType(FORWARDING_RULE).filter((rule) => follow(stack, rule, "target", [HTTPS_PROXY]) !== undefined);
+    return stack.ofType(TYPES.forwardingRule).filter((rule) => follow(stack, rule, "target", [TYPES.httpsProxy]) !== undefined);
 }
 
 /** Do two forwarding rules listen on the same IP address? */
 function sameAddress(stack: StackView, a: StackResource, b: StackResource): boolean {
-    const [addressA, addressB] = [a, b].map((rule) => follow(stack, rule, "ipAddress", [ADDRESS]));
+    const [addressA, addressB] = [a, b].map((rule) => follow(stack, rule, "ipAddress", [TYPES.address]));
     if (addressA && addressB) return addressA === addressB;
     const ip = a.props.ipAddress;
     return typeof ip === "string" && isKnown(ip) && ip === b.props.ipAddress;
 }
 
 /**
- * Is `rule` a port-80 rule whose HTTP proxy's URL map redirects to HTTPS (GCP-NOTES section 4)? Undefined when the
+ * Is `rule` a port-80 rule whose HTTP proxy's URL map redirects to HTTPS? Undefined when the
  * chain leads to something unknown or outside the stack; the advisory below gives such a rule the benefit of the doubt.
  */
 function redirectsToHttps(stack: StackView, rule: StackResource): boolean | undefined {
     if (!["80", "80-80"].includes(rule.props.portRange)) return false;
-    const proxy = stack.reference(rule, "target", [HTTP_PROXY]);
+    const proxy = stack.reference(rule, "target", [TYPES.httpProxy]);
     if (proxy.kind !== "resource") return proxy.kind === "unset" ? false : undefined;
-    const urlMap = stack.reference(proxy.resource, "urlMap", [URL_MAP]);
+    const urlMap = stack.reference(proxy.resource, "urlMap", [TYPES.urlMap]);
     if (urlMap.kind !== "resource") return urlMap.kind === "unset" ? false : undefined;
     const httpsRedirect = valueAt(urlMap.resource.props, "defaultUrlRedirect.httpsRedirect");
     return isKnown(httpsRedirect) ? httpsRedirect === true : undefined;
@@ -180,7 +181,7 @@ export const lbHttpToHttpsRedirect: StackValidationPolicy = {
         const stack = new StackView(args.resources);
         for (const rule of httpsForwardingRules(stack)) {
             const redirected = stack
-                .ofType(FORWARDING_RULE)
+                .ofType(TYPES.forwardingRule)
                 .some((other) => other !== rule && sameAddress(stack, rule, other) && redirectsToHttps(stack, other) !== false);
             if (redirected) continue;
             report(
@@ -200,9 +201,9 @@ export const lbCloudArmor: ResourceValidationPolicy = {
     name: "lb-cloud-armor",
     description:
         "External backend services have a Cloud Armor security policy (rate limiting, IP allowlists). Advisory: " +
-        "whether Cloud Armor and Model Armor combine on one backend service is UNCONFIRMED (GCP-NOTES section 1).",
+        "whether Cloud Armor and Model Armor combine on one backend service is UNCONFIRMED (docs/open-questions.md).",
     enforcementLevel: "advisory",
-    validateResource: forTypes([BACKEND_SERVICE], (props, report) => {
+    validateResource: forTypes([TYPES.backendService], (props, report) => {
         if (!EXTERNAL_SCHEMES.includes(props.loadBalancingScheme) || (props.securityPolicy ?? "") !== "") return;
         report(
             "has no securityPolicy: nothing limits how fast one client can send prompts (each costs GPU time and " +

@@ -1,13 +1,24 @@
 /**
- * Model Armor: the traffic extension that calls it, and the templates it applies. Facts: GCP-NOTES sections 1 and 2
- * ("Configure an extension to call a Google service", Service Extensions docs; the provider's `LbTrafficExtension`
- * and `modelarmor.Template`).
+ * Model Armor: the traffic extension that calls it, and the templates it applies. Facts:
+ * docs/platform-facts.md#model-armor-extension and #model-armor-templates.
  */
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { httpsForwardingRules } from "./loadBalancer";
 import { StackResource, StackView } from "./stack";
-import { FORWARDING_RULE, MODEL_ARMOR_TEMPLATE, TRAFFIC_EXTENSION } from "./types";
-import { forTypes, isKnown, listOf, parseJson, Props, quote, valueAt } from "./values";
+import { TYPES } from "../components/pure/resourceTypes";
+import {
+    decodeModelArmorSettings,
+    DecodedModelArmorSettings,
+    isModelArmorEndpoint,
+    modelArmorEndpoint,
+    PROMPT_TEMPLATE_KEY,
+    REQUEST_BODY,
+    RESPONSE_BODY,
+    RESPONSE_TEMPLATE_KEY,
+    TEMPLATE_PATH,
+} from "../components/pure/modelArmorSettings";
+import { isKnown, listOf, quote, valueAt } from "../components/pure/values";
+import { Props, forTypes } from "./values";
 
 /** One extension of a traffic extension's chains, with its position (`extensionChains[0].extensions[0]`). */
 interface Extension {
@@ -24,65 +35,13 @@ function extensionsOf(trafficExtension: Props): Extension[] {
 /** Extensions that call Model Armor: by its service name, or by the settings only Model Armor reads. */
 function modelArmorExtensionsOf(trafficExtension: Props): Extension[] {
     return extensionsOf(trafficExtension).filter(
-        ({ props }) =>
-            (typeof props.service === "string" && props.service.startsWith("modelarmor.")) ||
-            valueAt(props, "metadata.model_armor_settings") !== undefined,
+        ({ props }) => isModelArmorEndpoint(props.service) || valueAt(props, "metadata.model_armor_settings") !== undefined,
     );
 }
 
-/** Model Armor's callout endpoint of a region; the templates must be in that region too. */
-const regionalEndpoint = (location: string) => `modelarmor.${location}.rep.googleapis.com`;
-
-const TEMPLATE_PATH = /^projects\/[^/]+\/locations\/([^/]+)\/templates\/[^/]+$/;
-const PROMPT_KEY = "user_prompt_template_id";
-const RESPONSE_KEY = "model_response_template_id";
-/** Keys of Agent Gateway authorization extensions, ignored by a load balancer's Model Armor extension. */
-const AGENT_GATEWAY_KEYS = ["request_template_id", "response_template_id"];
-
-/** The entries of `metadata.model_armor_settings` and what is wrong with it; undefined while unknown. */
-interface ModelArmorSettings {
-    readonly entries: readonly Props[];
-    readonly problems: readonly string[];
-}
-
-/**
- * Reads `metadata.model_armor_settings`: ONE string holding a JSON array of `{model, user_prompt_template_id?,
- * model_response_template_id?}`, each template a full path in the extension's own region.
- */
-function readSettings(extension: Props, location: unknown): ModelArmorSettings | undefined {
-    const text = valueAt(extension, "metadata.model_armor_settings");
-    if (!isKnown(text)) return undefined;
-    if (text === undefined) return { entries: [], problems: ["is missing, so Model Armor has no template to apply"] };
-    if (typeof text !== "string") return { entries: [], problems: [`must be one string holding a JSON array, not ${quote(text)}`] };
-    const parsed = parseJson(text);
-    if (!Array.isArray(parsed) || parsed.length === 0) {
-        return { entries: [], problems: [`must hold a non-empty JSON array, not ${quote(text)}`] };
-    }
-    const problems: string[] = [];
-    const entries = parsed.filter((entry, i): entry is Props => {
-        const at = `[${i}]`;
-        if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
-            problems.push(`${at} must be an object, not ${quote(entry)}`);
-            return false;
-        }
-        if (typeof entry.model !== "string" || entry.model === "") problems.push(`${at} needs a "model" ("default" for every model)`);
-        for (const key of AGENT_GATEWAY_KEYS.filter((k) => k in entry)) {
-            problems.push(`${at} sets ${key}, a key of Agent Gateway extensions that a load balancer's Model Armor extension ignores`);
-        }
-        const templates = [PROMPT_KEY, RESPONSE_KEY].filter((k) => k in entry);
-        if (templates.length === 0) problems.push(`${at} names no template: set ${PROMPT_KEY} and/or ${RESPONSE_KEY}`);
-        for (const key of templates) {
-            const region = TEMPLATE_PATH.exec(String(entry[key]))?.[1];
-            if (region === undefined) {
-                problems.push(`${at}.${key} = ${quote(entry[key])} is not a template path projects/P/locations/L/templates/T`);
-            } else if (isKnown(location) && region !== location) {
-                problems.push(`${at}.${key} is a template in ${region}, but Model Armor is called in ${location}`);
-            }
-        }
-        return true;
-    });
-    return { entries, problems };
-}
+/** The decoded `model_armor_settings` of one extension, in its traffic extension's location. */
+const readSettings = (extension: Props, location: unknown) =>
+    decodeModelArmorSettings(valueAt(extension, "metadata.model_armor_settings"), location);
 
 const SETTINGS_FIX =
     "Fix: let ModelArmorTrafficExtension write it from ModelArmorPolicy's promptTemplateId and responseTemplateId, " +
@@ -91,7 +50,7 @@ const SETTINGS_FIX =
     "\"projects/P/locations/REGION/templates/RESPONSE\" }]) with REGION the extension's location.";
 
 /** Does any entry name a template of `key`? */
-const names = (settings: ModelArmorSettings, key: string) => settings.entries.some((e) => typeof e[key] === "string");
+const names = (settings: DecodedModelArmorSettings, key: string) => settings.entries.some((e) => typeof e[key] === "string");
 
 export const modelArmorFailClosed: ResourceValidationPolicy = {
     name: "model-armor-fail-closed",
@@ -99,7 +58,7 @@ export const modelArmorFailClosed: ResourceValidationPolicy = {
         "No traffic extension fails open: when a callout fails or times out the request is refused (500), not " +
         "passed on unscreened.",
     enforcementLevel: "mandatory",
-    validateResource: forTypes([TRAFFIC_EXTENSION], (props, report) => {
+    validateResource: forTypes([TYPES.trafficExtension], (props, report) => {
         for (const { where, props: extension } of extensionsOf(props)) {
             if (extension.failOpen !== true) continue;
             report(
@@ -115,9 +74,9 @@ export const modelArmorRegionalEndpoint: ResourceValidationPolicy = {
     name: "model-armor-regional-endpoint",
     description: "Model Armor extensions call modelarmor.<location>.rep.googleapis.com in the extension's own location.",
     enforcementLevel: "mandatory",
-    validateResource: forTypes([TRAFFIC_EXTENSION], (props, report) => {
+    validateResource: forTypes([TYPES.trafficExtension], (props, report) => {
         if (typeof props.location !== "string" || !isKnown(props.location)) return;
-        const expected = regionalEndpoint(props.location);
+        const expected = modelArmorEndpoint(props.location);
         for (const { where, props: extension } of modelArmorExtensionsOf(props)) {
             if (!isKnown(extension.service) || extension.service === expected) continue;
             report(
@@ -135,7 +94,7 @@ export const modelArmorSettingsWellFormed: ResourceValidationPolicy = {
         "metadata.model_armor_settings is one string holding a JSON array of {model, user_prompt_template_id and/or " +
         "model_response_template_id}, each a template path in the extension's location.",
     enforcementLevel: "mandatory",
-    validateResource: forTypes([TRAFFIC_EXTENSION], (props, report) => {
+    validateResource: forTypes([TYPES.trafficExtension], (props, report) => {
         for (const { where, props: extension } of modelArmorExtensionsOf(props)) {
             for (const problem of readSettings(extension, props.location)?.problems ?? []) {
                 report(`${where}.metadata.model_armor_settings ${problem}. ${SETTINGS_FIX}`);
@@ -143,9 +102,6 @@ export const modelArmorSettingsWellFormed: ResourceValidationPolicy = {
         }
     }),
 };
-
-const REQUEST_BODY = "REQUEST_BODY";
-const RESPONSE_BODY = "RESPONSE_BODY";
 
 /** The callout events of an extension; undefined while unknown. */
 function eventsOf(extension: Props): string[] | undefined {
@@ -158,14 +114,14 @@ export const modelArmorEventsMatchTemplates: ResourceValidationPolicy = {
         "A Model Armor extension receives the body each of its templates screens: REQUEST_BODY for a prompt " +
         "template, RESPONSE_BODY for a response template.",
     enforcementLevel: "mandatory",
-    validateResource: forTypes([TRAFFIC_EXTENSION], (props, report) => {
+    validateResource: forTypes([TYPES.trafficExtension], (props, report) => {
         for (const { where, props: extension } of modelArmorExtensionsOf(props)) {
             const settings = readSettings(extension, props.location);
             const events = eventsOf(extension);
             if (settings === undefined || events === undefined) continue;
             const needed: [string, string, string][] = [
-                [PROMPT_KEY, REQUEST_BODY, "prompt"],
-                [RESPONSE_KEY, RESPONSE_BODY, "response"],
+                [PROMPT_TEMPLATE_KEY, REQUEST_BODY, "prompt"],
+                [RESPONSE_TEMPLATE_KEY, RESPONSE_BODY, "response"],
             ];
             for (const [key, event, side] of needed) {
                 if (!names(settings, key) || events.includes(event)) continue;
@@ -188,14 +144,14 @@ export const modelArmorScreensBothDirections: ResourceValidationPolicy = {
     name: "model-armor-screens-both-directions",
     description: "Model Armor screens both the prompts (REQUEST_BODY) and the model's responses (RESPONSE_BODY).",
     enforcementLevel: "mandatory",
-    validateResource: forTypes([TRAFFIC_EXTENSION], (props, report) => {
+    validateResource: forTypes([TYPES.trafficExtension], (props, report) => {
         for (const { where, props: extension } of modelArmorExtensionsOf(props)) {
             const settings = readSettings(extension, props.location);
             const events = eventsOf(extension);
             if (events === undefined) continue;
             const sides: [string, string, string, string][] = [
-                ["prompts", REQUEST_BODY, PROMPT_KEY, "prompt injection and jailbreaks reach the model"],
-                ["responses", RESPONSE_BODY, RESPONSE_KEY, "leaked data and unsafe output reach clients"],
+                ["prompts", REQUEST_BODY, PROMPT_TEMPLATE_KEY, "prompt injection and jailbreaks reach the model"],
+                ["responses", RESPONSE_BODY, RESPONSE_TEMPLATE_KEY, "leaked data and unsafe output reach clients"],
             ];
             for (const [side, event, key, risk] of sides) {
                 if (events.includes(event) && (settings === undefined || names(settings, key))) continue;
@@ -228,19 +184,19 @@ export const modelArmorPromptInjectionOn: StackValidationPolicy = {
     // `pulumi up`; templates outside the stack cannot be read and are not reported.
     validateStack: (args, report) => {
         const stack = new StackView(args.resources);
-        const templates = stack.ofType(MODEL_ARMOR_TEMPLATE);
+        const templates = stack.ofType(TYPES.modelArmorTemplate);
         const reported = new Set<string>();
-        for (const trafficExtension of stack.ofType(TRAFFIC_EXTENSION)) {
+        for (const trafficExtension of stack.ofType(TYPES.trafficExtension)) {
             for (const { props: extension } of modelArmorExtensionsOf(trafficExtension.props)) {
                 for (const entry of readSettings(extension, trafficExtension.props.location)?.entries ?? []) {
-                    const path = entry[PROMPT_KEY];
+                    const path = entry[PROMPT_TEMPLATE_KEY];
                     const template = TEMPLATE_PATH.test(String(path)) ? templateAt(path, templates) : undefined;
                     if (template === undefined || reported.has(template.urn)) continue;
                     const enforcement = valueAt(template.props, "filterConfig.piAndJailbreakFilterSettings.filterEnforcement");
                     if (!isKnown(enforcement) || enforcement === "ENABLED") continue;
                     reported.add(template.urn);
                     report(
-                        `template ${quote(path)} screens prompts (${PROMPT_KEY} of ${trafficExtension.name}) but its ` +
+                        `template ${quote(path)} screens prompts (${PROMPT_TEMPLATE_KEY} of ${trafficExtension.name}) but its ` +
                             `prompt injection and jailbreak filter is ${quote(enforcement)}. Fix: set ` +
                             "guarded-llm:modelArmor.prompt.piAndJailbreak.enabled to true (ModelArmorPolicy " +
                             'args.prompt.piAndJailbreak), i.e. filterConfig.piAndJailbreakFilterSettings.filterEnforcement: "ENABLED".',
@@ -256,7 +212,7 @@ export const modelArmorTemplateBlocks: ResourceValidationPolicy = {
     name: "model-armor-template-blocks",
     description: "Model Armor templates block what they find (INSPECT_AND_BLOCK) rather than only log it (INSPECT_ONLY).",
     enforcementLevel: "advisory",
-    validateResource: forTypes([MODEL_ARMOR_TEMPLATE], (props, report) => {
+    validateResource: forTypes([TYPES.modelArmorTemplate], (props, report) => {
         if (valueAt(props, "templateMetadata.enforcementType") !== "INSPECT_ONLY") return;
         report(
             "templateMetadata.enforcementType is INSPECT_ONLY: findings are logged and every prompt and response " +
@@ -272,8 +228,8 @@ export const modelArmorGuardsHttpsForwardingRules: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         const stack = new StackView(args.resources);
-        const guarding = stack.ofType(TRAFFIC_EXTENSION).filter((e) => modelArmorExtensionsOf(e.props).length > 0);
-        const bound = guarding.map((e) => ({ listed: e.props.forwardingRules, rules: stack.referenced(e, "forwardingRules", [FORWARDING_RULE]) }));
+        const guarding = stack.ofType(TYPES.trafficExtension).filter((e) => modelArmorExtensionsOf(e.props).length > 0);
+        const bound = guarding.map((e) => ({ listed: e.props.forwardingRules, rules: stack.referenced(e, "forwardingRules", [TYPES.forwardingRule]) }));
         // A rule list unknown during preview and not traceable to this stack's rules might name any rule: nothing
         // can be proven missing.
         const untraceable = ({ listed, rules }: (typeof bound)[number]) =>

@@ -1,6 +1,7 @@
 /** Private keys only where the provider keeps them secret. */
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { eachString, plain } from "./values";
+import { eachString } from "../components/pure/values";
+import { plain } from "./values";
 
 /** The header of every PEM private key: PKCS#8 (`PRIVATE KEY`, `ENCRYPTED PRIVATE KEY`), `RSA`, `EC`, `OPENSSH` ... */
 const PEM_PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/;

@@ -9,7 +9,8 @@
  * So a reference is resolved by its value where it is known and by its property dependencies otherwise.
  */
 import { PolicyResource } from "@pulumi/policy";
-import { plain, Props, UNKNOWN } from "./values";
+import { UNKNOWN } from "../components/pure/values";
+import { Props, plain } from "./values";
 
 /** One resource of the stack, its properties as plain JSON. */
 export interface StackResource {

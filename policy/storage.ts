@@ -1,7 +1,8 @@
 /** Cloud Storage: the model bucket (and any other) private, uniformly controlled and never force-destroyed. */
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { BUCKET } from "./types";
-import { forTypes, isKnown, Props, quote } from "./values";
+import { TYPES } from "../components/pure/resourceTypes";
+import { isKnown, quote } from "../components/pure/values";
+import { Props, forTypes } from "./values";
 
 /** One bucket setting: what it must be, and why. */
 interface BucketRule {
@@ -39,7 +40,7 @@ export const storageBucketLockedDown: ResourceValidationPolicy = {
         "Cloud Storage buckets use uniform bucket-level access, enforce public access prevention and are not " +
         "force-destroyed.",
     enforcementLevel: "mandatory",
-    validateResource: forTypes([BUCKET], (props: Props, report) => {
+    validateResource: forTypes([TYPES.bucket], (props: Props, report) => {
         for (const rule of BUCKET_RULES) {
             const value = props[rule.field];
             if (!isKnown(value) || rule.ok(value)) continue;

@@ -1,17 +1,13 @@
 /**
- * Reading resource properties the same way under `pulumi preview --policy-pack` and over the offline plan's
- * recorded resources: every policy turns `args.props` into plain JSON with {@link plain} first.
+ * Reading resource properties the same way under `pulumi preview --policy-pack` and over recorded plans and stack
+ * exports: every policy turns `args.props` into plain JSON with {@link plain} first, then reads it with the
+ * accessors of components/pure/values.
  */
 import { ResourceValidation, UnknownValueError } from "@pulumi/policy";
-
-/**
- * What a value unknown until the update (e.g. the self link of a resource being created) reads as after
- * {@link plain}. The recorded plan writes unknowns with the same placeholder (`UNKNOWN` in tools/mockRuntime.ts).
- */
-export const UNKNOWN = "[unknown]";
+import { Json, UNKNOWN } from "../components/pure/values";
 
 /** Properties as plain JSON. */
-export type Props = Record<string, any>;
+export type Props = Json;
 
 /**
  * A plain JSON copy of CrossGuard properties. CrossGuard hands policies a proxy that throws `UnknownValueError` when
@@ -34,32 +30,6 @@ export function plain(value: unknown): any {
     return Object.fromEntries(Object.keys(value).filter((key) => !key.startsWith("__")).map((key) => [key, read(key)]));
 }
 
-/** Is `value` known (not {@link UNKNOWN})? Absent values are known: they are absent. */
-export function isKnown(value: unknown): boolean {
-    return value !== UNKNOWN;
-}
-
-/** The value at a dotted path (`template.serviceAccount`): undefined when a step is missing, unknown when one is. */
-export function valueAt(props: unknown, path: string): any {
-    return path.split(".").reduce<any>((v, key) => {
-        if (v === UNKNOWN) return UNKNOWN;
-        return v === undefined || v === null ? undefined : v[key];
-    }, props);
-}
-
-/** `value` if it is a list, else an empty one (absent, unknown during preview, or malformed). */
-export function listOf(value: unknown): any[] {
-    return Array.isArray(value) ? value : [];
-}
-
-/** Calls `visit` with every string in `value` and its dotted path (`template.containers.0.envs.1.value`). */
-export function eachString(value: unknown, visit: (path: string, text: string) => void, path = ""): void {
-    if (typeof value === "string") visit(path, value);
-    else if (value !== null && typeof value === "object") {
-        for (const [key, child] of Object.entries(value)) eachString(child, visit, path ? `${path}.${key}` : key);
-    }
-}
-
 /** A `validateResource` that runs `check` on the plain properties of resources of the given types only. */
 export function forTypes(
     types: readonly string[],
@@ -68,19 +38,4 @@ export function forTypes(
     return (args, reportViolation) => {
         if (types.includes(args.type)) check(plain(args.props), (message) => reportViolation(message), args.type);
     };
-}
-
-/** The JSON document in `text`; undefined when `text` is not a string of valid JSON (or is {@link UNKNOWN}). */
-export function parseJson(text: unknown): any {
-    if (typeof text !== "string") return undefined;
-    try {
-        return JSON.parse(text);
-    } catch {
-        return undefined;
-    }
-}
-
-/** `value` as it should appear in a message. */
-export function quote(value: unknown): string {
-    return value === undefined ? "unset" : JSON.stringify(value);
 }

@@ -1,8 +1,8 @@
 /**
- * Reads and checks a stack's configuration (the contract in DESIGN.md) before anything is built. Every problem is
- * reported at once, one line each, under its full config key. The rules are the components' own
- * (`validateGuardedLlmEndpointArgs`); this file adds what only a stack file can get wrong: missing provider keys,
- * unknown keys, values that are not objects, and where secrets must live.
+ * Reads and checks a stack's configuration before anything is built. Every problem is reported at once, one line
+ * each, under its full config key. The rules and the key lists are the components' own
+ * (`validateGuardedLlmEndpointArgs`, `GUARDED_LLM_ENDPOINT_ARG_KEYS`); this file adds what only a stack file can get
+ * wrong: missing provider keys, keys of the stack alone, and where secrets must live.
  */
 import * as pulumi from "@pulumi/pulumi";
 import {
@@ -10,9 +10,11 @@ import {
     EndpointLoadBalancerArgs,
     EndpointModelArmorArgs,
     EndpointOllamaArgs,
+    GUARDED_LLM_ENDPOINT_ARG_KEYS,
     validateGuardedLlmEndpointArgs,
 } from "../components/guardedLlmEndpoint";
-import { isPlainObject, Problems } from "../components/validation";
+import { isPlainObject } from "../components/pure/values";
+import { definedOnly, Problems } from "../components/validation";
 
 export const PROJECT_NAMESPACE = "guarded-llm";
 
@@ -22,33 +24,19 @@ export interface StackConfig {
     region: string;
     /** Prefix of every resource name; lets several stacks share one project. */
     namePrefix: string;
-    /** Enable the APIs the endpoint needs (`guarded-llm:enableApis`, default true as declared in Pulumi.yaml). */
-    enableApis: boolean;
-    ollama: EndpointOllamaArgs;
+    /** Enable the APIs the endpoint needs (`guarded-llm:enableApis`, whose default Pulumi.yaml declares). */
+    enableApis?: boolean;
+    ollama?: EndpointOllamaArgs;
     loadBalancer: EndpointLoadBalancerArgs;
-    modelArmor: EndpointModelArmorArgs;
+    modelArmor?: EndpointModelArmorArgs;
     /** Opt-in Cloud Armor edge protection; absent when the key is not set. */
     cloudArmor?: EndpointCloudArmorArgs;
-    /** Lines the offline plan and `pulumi up` show as warnings. */
-    warnings: string[];
 }
 
-/** The keys of each config object; nested objects are checked by the components' validators. */
-export const CONFIG_KEYS = {
-    project: ["ollama", "loadBalancer", "modelArmor", "cloudArmor", "namePrefix", "enableApis", "tlsCertificate", "tlsPrivateKey"],
-    ollama: [
-        "image", "gpuType", "gpuZonalRedundancy", "cpu", "memory", "concurrency", "numParallel", "timeoutSeconds",
-        "minInstances", "maxInstances", "port", "modelsMountPath", "models", "modelMountOptions", "pullJob",
-        "enableRunAppUrl", "insecureAllowAllIngress",
-    ],
-    pullJob: ["cpu", "memory", "timeoutSeconds"],
-    loadBalancer: [
-        "network", "proxySubnetCidr", "proxySubnet", "networkTier", "tls", "sslPolicy", "httpRedirect", "allowedPaths",
-        "allowUnscreenedPaths", "refusedPathStatus", "protectAddress", "retainAddressOnDelete", "securityPolicy",
-    ],
-    modelArmor: ["preset", "prompt", "response", "failOpen", "timeout", "screen"],
-    cloudArmor: ["requestsPerMinutePerClient", "allowedSourceRanges"],
-} as const;
+/** Keys of the stack alone: the components never see them. */
+const STACK_KEYS = ["namePrefix", "tlsCertificate", "tlsPrivateKey"] as const;
+/** Every key a stack file may set under `guarded-llm:`. */
+export const PROJECT_KEYS: readonly string[] = [...GUARDED_LLM_ENDPOINT_ARG_KEYS.config, ...STACK_KEYS];
 
 const key = (name: string) => `${PROJECT_NAMESPACE}:${name}`;
 
@@ -69,34 +57,22 @@ export function parseStackConfig(raw: Record<string, string>, stackName: string,
         if (k.startsWith(key(""))) values[k.slice(key("").length)] = parseValue(text);
     }
     const ours = problems.under(key(""));
-    ours.knownKeys(values, CONFIG_KEYS.project);
+    ours.knownKeys(values, PROJECT_KEYS);
 
     const namePrefix = values.namePrefix ?? stackName;
     ours.matches("namePrefix", namePrefix, /^[a-z][a-z0-9-]{0,11}$/,
         "must be 1-12 lowercase letters, digits and hyphens, starting with a letter (it prefixes service account ids)");
-    const enableApis = values.enableApis ?? true;
-    ours.boolean("enableApis", enableApis);
-
-    const ollama = readObject(ours, "ollama", values.ollama) as EndpointOllamaArgs;
-    if (isPlainObject(ollama.pullJob)) ours.under("ollama.pullJob.").knownKeys(ollama.pullJob, CONFIG_KEYS.pullJob);
-    const loadBalancer = withProvidedTls(
-        ours, readObject(ours, "loadBalancer", values.loadBalancer) as EndpointLoadBalancerArgs, raw, secretKeys,
-    );
-    const modelArmor = readObject(ours, "modelArmor", values.modelArmor) as EndpointModelArmorArgs;
-    const cloudArmor = values.cloudArmor === undefined
-        ? undefined
-        : (readObject(ours, "cloudArmor", values.cloudArmor) as EndpointCloudArmorArgs);
-
-    const warnings = validateGuardedLlmEndpointArgs(
-        { region: region ?? "", ollama, loadBalancer, modelArmor, cloudArmor },
-        ours,
-        "gcp:region",
-    );
-    problems.check();
-    return {
-        project: project!, region: region!, namePrefix: namePrefix as string, enableApis: enableApis as boolean,
-        ollama, loadBalancer, modelArmor, ...(cloudArmor ? { cloudArmor } : {}), warnings,
+    const endpoint = {
+        region: region ?? "",
+        ollama: values.ollama as EndpointOllamaArgs | undefined,
+        loadBalancer: withProvidedTls(ours, values.loadBalancer, raw, secretKeys),
+        modelArmor: values.modelArmor as EndpointModelArmorArgs | undefined,
+        cloudArmor: values.cloudArmor as EndpointCloudArmorArgs | undefined,
+        enableApis: values.enableApis as boolean | undefined,
     };
+    validateGuardedLlmEndpointArgs(endpoint, ours, "gcp:region");
+    problems.check();
+    return { ...definedOnly(endpoint), project: project!, region: region!, namePrefix: namePrefix as string, loadBalancer: endpoint.loadBalancer };
 }
 
 /** Reads the running program's configuration (under `pulumi up`, or the offline plan's mock runtime). */
@@ -116,25 +92,17 @@ function parseValue(text: string): unknown {
     }
 }
 
-/** An optional object key: absent means all defaults; present must be an object with known keys. */
-function readObject(problems: Problems, name: keyof typeof CONFIG_KEYS, value: unknown): Record<string, unknown> {
-    if (value === undefined) return {};
-    if (!problems.object(name, value)) return {};
-    problems.under(`${name}.`).knownKeys(value, CONFIG_KEYS[name]);
-    return value;
-}
-
 /**
  * `tls.mode: provided` takes its PEMs from top-level keys, so the private key can be a secret of its own
  * (`pulumi config set --secret tlsPrivateKey < key.pem`) instead of turning the whole loadBalancer object secret.
  */
 function withProvidedTls(
     problems: Problems,
-    loadBalancer: EndpointLoadBalancerArgs,
+    loadBalancer: unknown,
     raw: Record<string, string>,
     secretKeys: readonly string[],
 ): EndpointLoadBalancerArgs {
-    const tls: unknown = loadBalancer.tls;
+    const tls: unknown = isPlainObject(loadBalancer) ? loadBalancer.tls : undefined;
     const provided = isPlainObject(tls) && tls.mode === "provided";
     for (const [field, configKey] of [["certificate", "tlsCertificate"], ["privateKey", "tlsPrivateKey"]] as const) {
         if (isPlainObject(tls) && tls[field] !== undefined) {
@@ -144,7 +112,7 @@ function withProvidedTls(
             problems.add(configKey, undefined, 'applies only when loadBalancer.tls.mode is "provided"');
         }
     }
-    if (!provided) return loadBalancer;
+    if (!provided) return loadBalancer as EndpointLoadBalancerArgs;
     const certificate = raw[key("tlsCertificate")];
     const privateKey = raw[key("tlsPrivateKey")];
     if (certificate === undefined) {
@@ -156,7 +124,7 @@ function withProvidedTls(
         problems.add("tlsPrivateKey", undefined, "must be a secret: pulumi config set --secret tlsPrivateKey < key.pem");
     }
     return {
-        ...loadBalancer,
+        ...(loadBalancer as EndpointLoadBalancerArgs),
         tls: { mode: "provided", certificate: certificate ?? "", privateKey: pulumi.secret(privateKey ?? "") },
     };
 }

@@ -1,9 +1,11 @@
 import * as assert from "assert";
-import { GuardedLlmEndpoint, GuardedLlmEndpointArgs, pathsOfScreeningCel } from "../components";
+import { GuardedLlmEndpoint, GuardedLlmEndpointArgs } from "../components";
+import { pathsOfScreeningCel } from "../components/pure/screeningCel";
 import { record, Recorded } from "./harness";
+import { TYPES } from "../components/pure/resourceTypes";
 
 const LOAD_BALANCER = { proxySubnetCidr: "192.168.16.0/23", tls: { mode: "self-signed" } } as const;
-const EXTENSION = "gcp:networkservices/lbTrafficExtension:LbTrafficExtension";
+const EXTENSION = TYPES.trafficExtension;
 
 async function build(args: Partial<GuardedLlmEndpointArgs> = {}): Promise<{ endpoint: GuardedLlmEndpoint; r: Recorded }> {
     const { result, resources } = await record(
@@ -24,8 +26,8 @@ describe("GuardedLlmEndpoint", () => {
 
     it("serves the Ollama service behind the load balancer and screens its HTTPS forwarding rule", async () => {
         const { r } = await build();
-        assert.strictEqual(r.one("gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup").inputs.cloudRun.service, "llm-ollama");
-        const https = r.one("gcp:compute/forwardingRule:ForwardingRule", "llm-lb-https");
+        assert.strictEqual(r.one(TYPES.networkEndpointGroup).inputs.cloudRun.service, "llm-ollama");
+        const https = r.one(TYPES.forwardingRule, "llm-lb-https");
         assert.deepStrictEqual(r.one(EXTENSION).inputs.forwardingRules, [
             "https://www.googleapis.com/compute/v1/projects/test-project/regions/europe-west4/forwardingRules/llm-lb-https",
         ]);
@@ -51,7 +53,7 @@ describe("GuardedLlmEndpoint", () => {
         assert.deepStrictEqual([callout.failOpen, callout.timeout], [true, "0.25s"]);
         assert.deepStrictEqual(callout.supportedEvents, ["REQUEST_HEADERS", "REQUEST_BODY", "REQUEST_TRAILERS"]);
         assert.strictEqual(endpoint.modelArmor.settings.preset, "strict");
-        assert.deepStrictEqual(endpoint.warnings, [
+        assert.deepStrictEqual(r.warnings, [
             'tls.mode self-signed: clients must trust the certificate for internal.ai explicitly or skip verification; use "managed" or "provided" in production',
             'modelArmor.screen is "prompts": Model Armor screens prompts only',
             "modelArmor.failOpen is true: when a Model Armor callout fails or times out, traffic passes UNSCREENED",
@@ -60,19 +62,19 @@ describe("GuardedLlmEndpoint", () => {
 
     it("enables the APIs first when asked, Certificate Manager only for managed TLS, and never disables them", async () => {
         const { r } = await build({ enableApis: true, loadBalancer: { ...LOAD_BALANCER, tls: { mode: "managed", domains: ["llm.example.com"] } } });
-        const apis = r.ofType("gcp:projects/service:Service");
+        const apis = r.ofType(TYPES.projectService);
         assert.ok(apis.some((a) => a.inputs.service === "certificatemanager.googleapis.com"));
         assert.ok(apis.every((a) => a.inputs.disableOnDestroy === false));
-        const service = r.one("gcp:cloudrunv2/service:Service");
+        const service = r.one(TYPES.cloudRunService);
         for (const api of apis) assert.ok(r.dependsOn(service, api), `the service waits for ${api.inputs.service}`);
         const { r: plain } = await build({ enableApis: true });
-        assert.ok(!plain.ofType("gcp:projects/service:Service").some((a) => a.inputs.service === "certificatemanager.googleapis.com"));
+        assert.ok(!plain.ofType(TYPES.projectService).some((a) => a.inputs.service === "certificatemanager.googleapis.com"));
     });
 
     it("uses an existing model bucket without managing it", async () => {
         const { r } = await build({ existingModelBucketName: "shared-models" });
-        assert.strictEqual(r.ofType("gcp:storage/bucket:Bucket").length, 0);
-        assert.strictEqual(r.one("gcp:cloudrunv2/service:Service").inputs.template.volumes[0].gcs.bucket, "shared-models");
+        assert.strictEqual(r.ofType(TYPES.bucket).length, 0);
+        assert.strictEqual(r.one(TYPES.cloudRunService).inputs.template.volumes[0].gcs.bucket, "shared-models");
     });
 
     it("refuses bad args under the part they belong to, before registering anything", async () => {

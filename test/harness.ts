@@ -11,18 +11,26 @@ export const runtime = installRecordingRuntime("guarded-llm", "test");
 /** Default provider config of the suite, as a stack file would give it. */
 export const TEST_CONFIG: Record<string, string> = { "gcp:project": "test-project", "gcp:region": "us-central1" };
 
-/** Runs `build` under `config` and returns what it returned and every resource it registered. */
-export async function record<T>(build: () => T, config = TEST_CONFIG): Promise<{ result: T; resources: Recorded }> {
+/**
+ * Runs `build` under `config` and returns what it returned, every resource it registered and the warnings it logged
+ * (recorded, so that a passing suite prints none).
+ */
+export async function record<T>(build: () => T, config = TEST_CONFIG): Promise<{ result: T; resources: Recorded; warnings: string[] }> {
     runtime.reset();
     pulumi.runtime.setAllConfig(config);
     const result = build();
     await settle();
-    return { result, resources: new Recorded(runtime.resources()) };
+    const warnings = (await runtime.warnings()).map((w) => w.message);
+    return { result, resources: new Recorded(runtime.resources(), warnings), warnings };
 }
 
 /** The resources one build registered, with finders that fail loudly. */
 export class Recorded {
-    constructor(readonly all: RecordedResource[]) {}
+    /** @param warnings the warnings logged while the resources were registered, in order */
+    constructor(
+        readonly all: RecordedResource[],
+        readonly warnings: string[] = [],
+    ) {}
 
     ofType(type: string): RecordedResource[] {
         return this.all.filter((r) => r.type === type);

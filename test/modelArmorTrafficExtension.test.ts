@@ -2,9 +2,10 @@ import * as assert from "assert";
 import { ModelArmorTrafficExtension, ModelArmorTrafficExtensionArgs } from "../components/modelArmorTrafficExtension";
 import { MOCK_PROJECT_NUMBER } from "../tools/mockRuntime";
 import { record, Recorded } from "./harness";
+import { TYPES } from "../components/pure/resourceTypes";
 
-const EXTENSION = "gcp:networkservices/lbTrafficExtension:LbTrafficExtension";
-const IAM = "gcp:projects/iAMMember:IAMMember";
+const EXTENSION = TYPES.trafficExtension;
+const IAM = TYPES.projectIamMember;
 const FORWARDING_RULE = "https://www.googleapis.com/compute/v1/projects/test-project/regions/us-central1/forwardingRules/https";
 const PROMPT = "projects/test-project/locations/us-central1/templates/llm-prompt";
 const RESPONSE = "projects/test-project/locations/us-central1/templates/llm-response";

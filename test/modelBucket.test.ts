@@ -1,9 +1,10 @@
 import * as assert from "assert";
 import { BUCKET_READ_ROLE, BUCKET_READ_WRITE_ROLE, ModelBucket } from "../components";
 import { record } from "./harness";
+import { TYPES } from "../components/pure/resourceTypes";
 
-const BUCKET = "gcp:storage/bucket:Bucket";
-const GRANT = "gcp:storage/bucketIAMMember:BucketIAMMember";
+const BUCKET = TYPES.bucket;
+const GRANT = TYPES.bucketIamMember;
 
 describe("ModelBucket", () => {
     it("creates a private bucket in the region: uniform access, public access prevention, no force-destroy", async () => {

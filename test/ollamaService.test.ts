@@ -1,11 +1,12 @@
 import * as assert from "assert";
 import { DEFAULT_OLLAMA_IMAGE, OllamaService, OllamaServiceArgs } from "../components";
 import { envOf, record, Recorded } from "./harness";
+import { TYPES } from "../components/pure/resourceTypes";
 
-const SERVICE = "gcp:cloudrunv2/service:Service";
-const JOB = "gcp:cloudrunv2/job:Job";
-const ACCOUNT = "gcp:serviceaccount/account:Account";
-const GRANT = "gcp:storage/bucketIAMMember:BucketIAMMember";
+const SERVICE = TYPES.cloudRunService;
+const JOB = TYPES.cloudRunJob;
+const ACCOUNT = TYPES.serviceAccount;
+const GRANT = TYPES.bucketIamMember;
 
 async function build(args: Partial<OllamaServiceArgs> = {}): Promise<Recorded> {
     const { resources } = await record(
@@ -44,7 +45,7 @@ describe("OllamaService", () => {
         assert.strictEqual(s.ingress, "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER");
         assert.strictEqual(s.invokerIamDisabled, true);
         assert.strictEqual(s.defaultUriDisabled, true);
-        assert.ok(!r.ofType("gcp:cloudrunv2/serviceIamMember:ServiceIamMember").length, "no invoker grant");
+        assert.ok(!r.ofType(TYPES.cloudRunServiceIamMember).length, "no invoker grant");
     });
 
     it("opens ingress to the internet only through the explicitly insecure option", async () => {

@@ -5,8 +5,11 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { ModelBucket } from "../components";
-import { buildPlan, readStackFile, renderPlan, renderTree, toStackExport } from "../tools/planner";
+import { buildPlan, toStackExport } from "../tools/planner";
+import { renderPlan, renderTree } from "../tools/renderPlan";
+import { readStackFile } from "../tools/stackFile";
 import { record, runtime } from "./harness";
+import { TYPES } from "../components/pure/resourceTypes";
 
 const ROOT = path.join(__dirname, "..");
 const devFile = () => readStackFile(path.join(ROOT, "stacks", "Pulumi.dev.yaml"));
@@ -40,15 +43,15 @@ describe("offline plan", () => {
             for (const dep of r.dependencies) assert.ok(resources.some((x) => x.urn === dep), `dangling dependency ${dep}`);
         }
         const urn = (type: string) => resources.find((r) => r.type === type && r.custom)!.urn;
-        const service = resources.find((r) => r.type === "gcp:cloudrunv2/service:Service")!;
-        assert.ok(service.dependencies.includes(urn("gcp:cloudrunv2/job:Job")), "dependsOn edge recorded");
-        assert.ok(service.propertyDependencies.template.includes(urn("gcp:storage/bucket:Bucket")), "input edge recorded");
-        assert.strictEqual(resources.find((r) => r.type === "gcp:storage/bucket:Bucket")!.protect, true);
+        const service = resources.find((r) => r.type === TYPES.cloudRunService)!;
+        assert.ok(service.dependencies.includes(urn(TYPES.cloudRunJob)), "dependsOn edge recorded");
+        assert.ok(service.propertyDependencies.template.includes(urn(TYPES.bucket)), "input edge recorded");
+        assert.strictEqual(resources.find((r) => r.type === TYPES.bucket)!.protect, true);
     });
 
     it("carries the stack exports as the root resource's outputs", async () => {
         const root = toStackExport(await buildPlan(runtime, "dev", devFile())).deployment.resources[0];
-        assert.strictEqual(root.type, "pulumi:pulumi:Stack");
+        assert.strictEqual(root.type, TYPES.stack);
         const outputs = (root as any).outputs;
         assert.deepStrictEqual(Object.keys(outputs).sort(), [
             "dnsRecords", "endpointUrl", "ipAddress", "modelBucket", "models", "promptTemplateId", "responseTemplateId",
@@ -64,7 +67,7 @@ describe("offline plan", () => {
         const { resources } = await record(
             () => new ModelBucket("m", { location: "us-central1", labels: pulumi.secret({ owner: "team-a" }) }),
         );
-        const bucket = resources.one("gcp:storage/bucket:Bucket");
+        const bucket = resources.one(TYPES.bucket);
         assert.strictEqual(bucket.inputs.labels, "[secret]");
         assert.deepStrictEqual(bucket.secretInputs, ["labels"]);
         assert.doesNotMatch(JSON.stringify(bucket), /team-a/);
@@ -102,7 +105,7 @@ describe("offline plan", () => {
         assert.strictEqual(result.stdout, "");
         assert.deepStrictEqual(result.stderr.trim().split("\n").slice(1), [
             '  gcp:region: is required: the region of every resource, e.g. "us-central1"',
-            '  guarded-llm:ollama.modles: unknown key (did you mean "models"?); known keys: image, gpuType, gpuZonalRedundancy, cpu, memory, concurrency, numParallel, timeoutSeconds, minInstances, maxInstances, port, modelsMountPath, models, modelMountOptions, pullJob, enableRunAppUrl, insecureAllowAllIngress',
+            '  guarded-llm:ollama.modles: unknown key (did you mean "models"?); known keys: image, gpuType, gpuZonalRedundancy, cpu, memory, concurrency, numParallel, timeoutSeconds, minInstances, maxInstances, port, modelsMountPath, models, modelMountOptions, pullJob, enableRunAppUrl, insecureAllowAllIngress, labels',
             "  guarded-llm:ollama.cpu = 2: nvidia-l4 needs at least 4 CPU",
             '  guarded-llm:ollama.memory = "16GB": must be a size in Mi or Gi, e.g. "16Gi"',
             '  guarded-llm:loadBalancer.proxySubnetCidr: is required unless proxySubnet names the proxy-only subnet that already exists in this VPC and region (only one may exist); Google recommends a /23, e.g. "192.168.16.0/23"',

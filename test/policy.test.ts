@@ -5,27 +5,30 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import {
-    ModelArmorPolicy, ModelArmorPolicyArgs, ModelArmorTrafficExtension, ModelArmorTrafficExtensionArgs, ModelBucket,
+    ModelArmorTemplates, ModelArmorTemplatesArgs, ModelArmorTrafficExtension, ModelArmorTrafficExtensionArgs, ModelBucket,
     OllamaService, OllamaServiceArgs,
 } from "../components";
 import { RegionalHttpsLoadBalancer, RegionalHttpsLoadBalancerArgs } from "../components/regionalHttpsLoadBalancer";
-import { formatViolations, hasMandatoryViolation, runPolicies, Violation } from "../policy/offline";
+import { formatViolations, hasMandatoryViolation, runPolicies, Violation } from "../tools/policyRunner";
 import { policies } from "../policy/policies";
-import { RecordedResource, UNKNOWN } from "../tools/mockRuntime";
-import { buildPlan, readStackFile } from "../tools/planner";
+import { UNKNOWN } from "../components/pure/values";
+import { RecordedResource } from "../tools/mockRuntime";
+import { buildPlan } from "../tools/planner";
+import { readStackFile } from "../tools/stackFile";
 import { record, runtime } from "./harness";
+import { TYPES } from "../components/pure/resourceTypes";
 
-const SERVICE = "gcp:cloudrunv2/service:Service";
-const JOB = "gcp:cloudrunv2/job:Job";
-const V1_SERVICE = "gcp:cloudrun/service:Service";
-const BUCKET = "gcp:storage/bucket:Bucket";
-const EXTENSION = "gcp:networkservices/lbTrafficExtension:LbTrafficExtension";
-const TEMPLATE = "gcp:modelarmor/template:Template";
-const URL_MAP = "gcp:compute/regionUrlMap:RegionUrlMap";
-const HTTPS_PROXY = "gcp:compute/regionTargetHttpsProxy:RegionTargetHttpsProxy";
-const SSL_POLICY = "gcp:compute/regionSslPolicy:RegionSslPolicy";
-const SSL_CERT = "gcp:compute/regionSslCertificate:RegionSslCertificate";
-const RULE = "gcp:compute/forwardingRule:ForwardingRule";
+const SERVICE = TYPES.cloudRunService;
+const JOB = TYPES.cloudRunJob;
+const V1_SERVICE = TYPES.cloudRunV1Service;
+const BUCKET = TYPES.bucket;
+const EXTENSION = TYPES.trafficExtension;
+const TEMPLATE = TYPES.modelArmorTemplate;
+const URL_MAP = TYPES.urlMap;
+const HTTPS_PROXY = TYPES.httpsProxy;
+const SSL_POLICY = TYPES.sslPolicy;
+const SSL_CERT = TYPES.sslCertificate;
+const RULE = TYPES.forwardingRule;
 
 const REGION = "us-central1";
 const PEM = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg\n-----END PRIVATE KEY-----\n";
@@ -34,7 +37,7 @@ const template = (name: string, region = REGION) => `projects/test-project/locat
 interface Options {
     ollama?: Partial<OllamaServiceArgs>;
     lb?: Partial<RegionalHttpsLoadBalancerArgs>;
-    armor?: Partial<ModelArmorPolicyArgs>;
+    armor?: Partial<ModelArmorTemplatesArgs>;
     extension?: Partial<ModelArmorTrafficExtensionArgs> | false;
 }
 
@@ -63,7 +66,7 @@ async function build(options: Options): Promise<RecordedResource[]> {
             securityPolicy: "projects/test-project/regions/us-central1/securityPolicies/armor",
             ...options.lb,
         });
-        const armor = new ModelArmorPolicy("guard", { region: REGION, ...options.armor });
+        const armor = new ModelArmorTemplates("guard", { region: REGION, ...options.armor });
         if (options.extension === false) return;
         new ModelArmorTrafficExtension("guard", {
             region: REGION,
@@ -207,12 +210,12 @@ describe("policy pack", () => {
 
     describe("iam-no-public-members and iam-no-basic-roles", () => {
         const grants = [
-            resource("gcp:cloudrunv2/serviceIamMember:ServiceIamMember", "invoker", { role: "roles/run.invoker", member: "allUsers" }),
-            resource("gcp:projects/iAMBinding:IAMBinding", "viewers", { role: "roles/viewer", members: ["user:a@example.com", "allAuthenticatedUsers"] }),
-            resource("gcp:storage/bucketIAMPolicy:BucketIAMPolicy", "policy", {
+            resource(TYPES.cloudRunServiceIamMember, "invoker", { role: "roles/run.invoker", member: "allUsers" }),
+            resource(TYPES.projectIamBinding, "viewers", { role: "roles/viewer", members: ["user:a@example.com", "allAuthenticatedUsers"] }),
+            resource(TYPES.bucketIamPolicy, "policy", {
                 policyData: JSON.stringify({ bindings: [{ role: "roles/owner", members: ["group:ops@example.com"] }] }),
             }),
-            resource("gcp:projects/iAMPolicy:IAMPolicy", "preview", { policyData: UNKNOWN }),
+            resource(TYPES.projectIamPolicy, "preview", { policyData: UNKNOWN }),
         ];
 
         it("accepts grants of predefined roles to specific principals (the secure composition makes several)", () => {
@@ -351,7 +354,7 @@ describe("policy pack", () => {
 
     describe("model-armor-template-blocks", () => {
         it("advises blocking once an INSPECT_ONLY template is tuned", async () => {
-            const { resources } = await record(() => new ModelArmorPolicy("guard", { region: REGION, prompt: { enforcement: "INSPECT_ONLY" } }));
+            const { resources } = await record(() => new ModelArmorTemplates("guard", { region: REGION, prompt: { enforcement: "INSPECT_ONLY" } }));
             assertViolations(resources.all, "model-armor-template-blocks", [
                 ["guard-prompt", /enforcementType is INSPECT_ONLY.*Fix: .*set guarded-llm:modelArmor\.prompt\.enforcement \(or \.response\.enforcement\) to INSPECT_AND_BLOCK/],
             ]);
@@ -479,7 +482,7 @@ describe("policy pack", () => {
 
         it("accepts keys in the inputs the providers keep secret, as CrossGuard sees them (unwrapped)", () => {
             assertClean(edited(secure, SSL_CERT, "lb-cert", (i) => (i.privateKey = PEM)), policy);
-            assertClean([resource("gcp:secretmanager/secretVersion:SecretVersion", "key", { secretData: PEM })], policy);
+            assertClean([resource(TYPES.secretVersion, "key", { secretData: PEM })], policy);
         });
 
         it("refuses a key in an environment variable, a label or a description", () => {

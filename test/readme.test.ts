@@ -2,9 +2,12 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
-import { CONFIG_KEYS } from "../stacks/config";
+import { ENDPOINT_PART_KEYS } from "../components/guardedLlmEndpoint";
+import { MODEL_PULL_JOB_ARG_KEYS } from "../components/ollamaServiceArgs";
+import { PROJECT_KEYS } from "../stacks/config";
 import { RULES } from "./fixtures/configRules";
 import { record } from "./harness";
+import { TYPES } from "../components/pure/resourceTypes";
 
 const README = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
 
@@ -27,7 +30,8 @@ function runExample(): Record<string, unknown> {
 describe("README", () => {
     it("documents every config key the stacks read", () => {
         const documented = new Set([...README.matchAll(/`([^`\n]+)`/g)].flatMap((m) => m[1].match(/[A-Za-z]+/g) ?? []));
-        const missing = Object.values(CONFIG_KEYS).flat().filter((key) => !documented.has(key));
+        const keys = [...PROJECT_KEYS, ...Object.values(ENDPOINT_PART_KEYS).flat(), ...MODEL_PULL_JOB_ARG_KEYS.config];
+        const missing = keys.filter((key) => !documented.has(key));
         assert.deepStrictEqual(missing, []);
     });
 
@@ -45,14 +49,14 @@ describe("README", () => {
     it("its composition example builds: two endpoints sharing one proxy-only subnet and one bucket, each screened", async () => {
         const { result, resources } = await record(runExample);
         assert.deepStrictEqual(Object.keys(result).sort(), ["dnsRecords", "urls"]);
-        assert.strictEqual(resources.ofType("gcp:compute/subnetwork:Subnetwork").length, 1);
-        assert.strictEqual(resources.ofType("gcp:storage/bucket:Bucket").length, 1);
-        assert.strictEqual(resources.ofType("gcp:cloudrunv2/service:Service").length, 2);
-        const subnet = resources.one("gcp:compute/subnetwork:Subnetwork");
-        const coderRule = resources.one("gcp:compute/forwardingRule:ForwardingRule", "coder-lb-https");
+        assert.strictEqual(resources.ofType(TYPES.subnetwork).length, 1);
+        assert.strictEqual(resources.ofType(TYPES.bucket).length, 1);
+        assert.strictEqual(resources.ofType(TYPES.cloudRunService).length, 2);
+        const subnet = resources.one(TYPES.subnetwork);
+        const coderRule = resources.one(TYPES.forwardingRule, "coder-lb-https");
         assert.ok(resources.dependsOn(coderRule, subnet), "the second load balancer waits for the shared subnet");
-        const extensions = resources.ofType("gcp:networkservices/lbTrafficExtension:LbTrafficExtension");
+        const extensions = resources.ofType(TYPES.trafficExtension);
         assert.deepStrictEqual(extensions.map((e) => e.inputs.forwardingRules[0].split("/").pop()).sort(), ["chat-lb-https", "coder-lb-https"]);
-        assert.strictEqual(resources.one("gcp:compute/regionBackendService:RegionBackendService", "chat-lb-backend").inputs.securityPolicy.split("/").pop(), "chat-edge");
+        assert.strictEqual(resources.one(TYPES.backendService, "chat-lb-backend").inputs.securityPolicy.split("/").pop(), "chat-edge");
     });
 });

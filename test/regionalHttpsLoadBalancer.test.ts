@@ -1,25 +1,27 @@
 import * as assert from "assert";
 import { RegionalHttpsLoadBalancer,
     regionalHttpsLoadBalancerWarnings, RegionalHttpsLoadBalancerArgs } from "../components/regionalHttpsLoadBalancer";
-import { PROBE_PATHS, routeRequest, routeTable } from "../components/routes";
+import { PROBE_PATHS, routeTable } from "../components/pure/routeTable";
+import { routeRequest } from "../components/pure/urlMapRouter";
 import { MOCK_ADDRESS } from "../tools/mockRuntime";
 import { record, Recorded } from "./harness";
+import { componentType, TYPES } from "../components/pure/resourceTypes";
 
-const COMPONENT = "guarded-llm:index:RegionalHttpsLoadBalancer";
-const NEG = "gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup";
-const BACKEND = "gcp:compute/regionBackendService:RegionBackendService";
-const URL_MAP = "gcp:compute/regionUrlMap:RegionUrlMap";
-const HTTPS_PROXY = "gcp:compute/regionTargetHttpsProxy:RegionTargetHttpsProxy";
-const HTTP_PROXY = "gcp:compute/regionTargetHttpProxy:RegionTargetHttpProxy";
-const SSL_CERT = "gcp:compute/regionSslCertificate:RegionSslCertificate";
-const SSL_POLICY = "gcp:compute/regionSslPolicy:RegionSslPolicy";
-const ADDRESS = "gcp:compute/address:Address";
-const RULE = "gcp:compute/forwardingRule:ForwardingRule";
-const SUBNET = "gcp:compute/subnetwork:Subnetwork";
-const DNS_AUTH = "gcp:certificatemanager/dnsAuthorization:DnsAuthorization";
-const CM_CERT = "gcp:certificatemanager/certificate:Certificate";
-const TLS_KEY = "tls:index/privateKey:PrivateKey";
-const TLS_CERT = "tls:index/selfSignedCert:SelfSignedCert";
+const COMPONENT = componentType("RegionalHttpsLoadBalancer");
+const NEG = TYPES.networkEndpointGroup;
+const BACKEND = TYPES.backendService;
+const URL_MAP = TYPES.urlMap;
+const HTTPS_PROXY = TYPES.httpsProxy;
+const HTTP_PROXY = TYPES.httpProxy;
+const SSL_CERT = TYPES.sslCertificate;
+const SSL_POLICY = TYPES.sslPolicy;
+const ADDRESS = TYPES.address;
+const RULE = TYPES.forwardingRule;
+const SUBNET = TYPES.subnetwork;
+const DNS_AUTH = TYPES.dnsAuthorization;
+const CM_CERT = TYPES.certificateManagerCertificate;
+const TLS_KEY = TYPES.tlsPrivateKey;
+const TLS_CERT = TYPES.tlsSelfSignedCert;
 
 const BASE: RegionalHttpsLoadBalancerArgs = {
     region: "us-central1", cloudRunService: "ollama", proxySubnetCidr: "192.168.16.0/23", tls: { mode: "self-signed" },
@@ -111,7 +113,7 @@ describe("RegionalHttpsLoadBalancer", () => {
         assert.strictEqual(routeRequest(map, "/api/tags").kind, "backend");
         assert.strictEqual(routeRequest(map, "/api/generate/x").kind, "refused");
         assert.strictEqual(routeRequest(map, "/api/chat").kind, "refused");
-        assert.deepStrictEqual(outputs(r).warnings.filter((w: string) => w.startsWith("allowedPaths")), [
+        assert.deepStrictEqual(r.warnings.filter((w: string) => w.startsWith("allowedPaths")), [
             "allowedPaths: /api/generate reaches Ollama UNSCREENED: Model Armor only screens /v1/chat/completions and /v1/completions",
         ]);
     });
@@ -132,7 +134,7 @@ describe("RegionalHttpsLoadBalancer", () => {
 
     it("warns that /api/show leaks system prompts when it is allowed", async () => {
         const r = await build({ allowedPaths: ["/api/show"] });
-        assert.ok(outputs(r).warnings.includes("allowedPaths: /api/show shows every client each model's Modelfile, parameters and system prompt"));
+        assert.ok(r.warnings.includes("allowedPaths: /api/show shows every client each model's Modelfile, parameters and system prompt"));
     });
 
     describe("TLS", () => {
@@ -150,7 +152,7 @@ describe("RegionalHttpsLoadBalancer", () => {
             assert.ok(r.dependsOn(ssl, r.one(TLS_CERT)) && r.dependsOn(ssl, r.one(TLS_KEY)), "built from the generated certificate and key");
             assert.strictEqual(ssl.inputs.region, "us-central1");
             assert.deepStrictEqual(r.one(HTTPS_PROXY).inputs.sslCertificates, [link("sslCertificates", "lb-cert")]);
-            assert.ok(outputs(r).warnings.some((w: string) => w.startsWith("tls.mode self-signed")));
+            assert.ok(r.warnings.some((w: string) => w.startsWith("tls.mode self-signed")));
             assert.strictEqual(outputs(r).endpointUrl, `https://${MOCK_ADDRESS}`);
         });
 
@@ -174,7 +176,7 @@ describe("RegionalHttpsLoadBalancer", () => {
                 { name: "_acme-challenge.api.example.com.", type: "CNAME", data: "lb-dns-auth-1.mock.authorize.certificatemanager.goog." },
             ]);
             assert.strictEqual(outputs(r).endpointUrl, "https://llm.example.com");
-            assert.deepStrictEqual(outputs(r).warnings, []);
+            assert.deepStrictEqual(r.warnings, []);
         });
 
         it("provided: the given certificate and key, both recorded as secrets (the SDK also hides the certificate)", async () => {
@@ -224,8 +226,8 @@ describe("RegionalHttpsLoadBalancer", () => {
 
         it("warns when the CIDR is in the range the auto-mode default network keeps for itself", () => {
             const warning = 'proxySubnetCidr 10.129.0.0/23 is inside 10.128.0.0/9, which an auto-mode VPC such as "default" keeps for its own subnets: GCP refuses it there; use e.g. 192.168.16.0/23, or a custom-mode network';
-            assert.ok(regionalHttpsLoadBalancerWarnings({ proxySubnetCidr: "10.129.0.0/23", tls: { mode: "managed", domains: ["a.example.com"] } }).includes(warning));
-            assert.deepStrictEqual(regionalHttpsLoadBalancerWarnings({ proxySubnetCidr: "10.129.0.0/23", network: "llm-vpc", tls: { mode: "managed", domains: ["a.example.com"] } }), []);
+            assert.ok(regionalHttpsLoadBalancerWarnings({ region: "us-central1", cloudRunService: "llm", proxySubnetCidr: "10.129.0.0/23", tls: { mode: "managed", domains: ["a.example.com"] } }).includes(warning));
+            assert.deepStrictEqual(regionalHttpsLoadBalancerWarnings({ region: "us-central1", cloudRunService: "llm", proxySubnetCidr: "10.129.0.0/23", network: "llm-vpc", tls: { mode: "managed", domains: ["a.example.com"] } }), []);
         });
 
         it("reuses an existing one, waiting for it when it comes from another load balancer in the program", async () => {

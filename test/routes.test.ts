@@ -1,6 +1,7 @@
 import * as assert from "assert";
-import { classifyOllamaPath, DEFAULT_ALLOWED_PATHS, isScreenedByModelArmor } from "../components/ollamaPaths";
-import { routeRequest, routeTable } from "../components/routes";
+import { classifyOllamaPath, DEFAULT_ALLOWED_PATHS, isScreenedByModelArmor } from "../components/pure/ollamaPaths";
+import { routeTable } from "../components/pure/routeTable";
+import { routeRequest } from "../components/pure/urlMapRouter";
 
 const refuse = (httpStatus: number, percentage = 100) => ({ faultInjectionPolicy: { abort: { httpStatus, percentage } } });
 

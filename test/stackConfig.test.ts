@@ -1,6 +1,8 @@
 import * as assert from "assert";
 import { ConfigurationError, formatProblem } from "../components";
 import { parseStackConfig } from "../stacks/config";
+import { buildStack } from "../stacks/program";
+import { record } from "./harness";
 import { RULES } from "./fixtures/configRules";
 
 /** A valid stack: only the keys without a default. */
@@ -33,13 +35,10 @@ function problemsOf(patch: Record<string, unknown>, secretKeys: string[] = []): 
 describe("stack config validation", () => {
     it("accepts the minimal config; defaults are applied by the components", () => {
         const config = parseStackConfig(configOf({}), "dev");
-        assert.deepStrictEqual(
-            { ...config, warnings: undefined },
-            {
-                project: "my-project", region: "us-central1", namePrefix: "dev", enableApis: true, ollama: {},
-                loadBalancer: { proxySubnetCidr: "192.168.16.0/23", tls: { mode: "self-signed" } }, modelArmor: {}, warnings: undefined,
-            },
-        );
+        assert.deepStrictEqual(config, {
+            project: "my-project", region: "us-central1", namePrefix: "dev",
+            loadBalancer: { proxySubnetCidr: "192.168.16.0/23", tls: { mode: "self-signed" } },
+        });
     });
 
     for (const [rule, patch, message] of RULES) {
@@ -56,7 +55,7 @@ describe("stack config validation", () => {
             }),
             [
                 'gcp:region: is required: the region of every resource, e.g. "us-central1"',
-                'guarded-llm:ollama.modles: unknown key (did you mean "models"?); known keys: image, gpuType, gpuZonalRedundancy, cpu, memory, concurrency, numParallel, timeoutSeconds, minInstances, maxInstances, port, modelsMountPath, models, modelMountOptions, pullJob, enableRunAppUrl, insecureAllowAllIngress',
+                'guarded-llm:ollama.modles: unknown key (did you mean "models"?); known keys: image, gpuType, gpuZonalRedundancy, cpu, memory, concurrency, numParallel, timeoutSeconds, minInstances, maxInstances, port, modelsMountPath, models, modelMountOptions, pullJob, enableRunAppUrl, insecureAllowAllIngress, labels',
                 "guarded-llm:ollama.cpu = 2: nvidia-l4 needs at least 4 CPU",
                 'guarded-llm:ollama.memory = "16GB": must be a size in Mi or Gi, e.g. "16Gi"',
                 'guarded-llm:loadBalancer.proxySubnetCidr = "192.168.0.0/28": must be /26 or larger (a proxy-only subnet needs at least 64 addresses; Google recommends /23)',
@@ -82,7 +81,7 @@ describe("stack config validation", () => {
         assert.ok((tls.privateKey as { isSecret?: unknown }).isSecret !== undefined, "the key is a secret Output");
     });
 
-    it("warns about choices that weaken the guard", () => {
+    it("warns about choices that weaken the guard, once each, from the components", async () => {
         const config = parseStackConfig(
             configOf({
                 "guarded-llm:loadBalancer": { proxySubnetCidr: "192.168.16.0/23", allowedPaths: ["/api/generate"], allowUnscreenedPaths: true, tls: { mode: "managed", domains: ["llm.example.com"] } },
@@ -90,7 +89,8 @@ describe("stack config validation", () => {
             }),
             "dev",
         );
-        assert.deepStrictEqual(config.warnings, [
+        const { warnings } = await record(() => buildStack(config));
+        assert.deepStrictEqual(warnings, [
             "allowedPaths: /api/generate reaches Ollama UNSCREENED: Model Armor only screens /v1/chat/completions and /v1/completions",
             'modelArmor.screen is "prompts": Model Armor screens prompts only',
             "modelArmor.failOpen is true: when a Model Armor callout fails or times out, traffic passes UNSCREENED",

@@ -2,8 +2,10 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { routeRequest } from "../components";
-import { buildPlan, readStackFile } from "../tools/planner";
+import { buildPlan } from "../tools/planner";
+import { readStackFile } from "../tools/stackFile";
 import { envOf, Recorded, runtime } from "./harness";
+import { TYPES } from "../components/pure/resourceTypes";
 
 const STACKS_DIR = path.join(__dirname, "..", "stacks");
 const REFUSED_PATHS = [
@@ -33,7 +35,7 @@ describe("shipped stacks", () => {
                     if (location !== undefined) assert.strictEqual(location.toLowerCase(), config["gcp:region"], res.urn);
                     if (res.inputs.project !== undefined) assert.strictEqual(res.inputs.project, config["gcp:project"], res.urn);
                 }
-                for (const service of r.ofType("gcp:cloudrunv2/service:Service")) {
+                for (const service of r.ofType(TYPES.cloudRunService)) {
                     assert.strictEqual(service.inputs.ingress, "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER");
                     assert.strictEqual(service.inputs.defaultUriDisabled, true);
                     assert.doesNotMatch(service.inputs.template.containers[0].image, /:latest$|^[^:]+$/);
@@ -42,7 +44,7 @@ describe("shipped stacks", () => {
 
             it("routes only the screened inference paths and /v1/models to Ollama; admin, native and unknown paths never", async () => {
                 const r = await planOf(stack);
-                const urlMap = r.one("gcp:compute/regionUrlMap:RegionUrlMap", `${stack}-lb-url-map`).inputs;
+                const urlMap = r.one(TYPES.urlMap, `${stack}-lb-url-map`).inputs;
                 for (const path of ["/v1/chat/completions", "/v1/completions"]) {
                     assert.strictEqual(routeRequest(urlMap, path).kind, "backend", path);
                 }
@@ -53,14 +55,14 @@ describe("shipped stacks", () => {
 
             it("binds a fail-closed Model Armor extension to the HTTPS forwarding rule, after both templates", async () => {
                 const r = await planOf(stack);
-                const ext = r.one("gcp:networkservices/lbTrafficExtension:LbTrafficExtension");
-                const https = r.one("gcp:compute/forwardingRule:ForwardingRule", `${stack}-lb-https`);
+                const ext = r.one(TYPES.trafficExtension);
+                const https = r.one(TYPES.forwardingRule, `${stack}-lb-https`);
                 assert.ok(ext.dependencies.includes(https.urn));
                 const callout = ext.inputs.extensionChains[0].extensions[0];
                 assert.strictEqual(callout.failOpen, false);
                 assert.strictEqual(callout.service, `modelarmor.${ext.inputs.location}.rep.googleapis.com`);
                 const [prompt, response] = ["prompt", "response"].map((side) =>
-                    r.one("gcp:modelarmor/template:Template", `${stack}-armor-${side}`));
+                    r.one(TYPES.modelArmorTemplate, `${stack}-armor-${side}`));
                 const settings = JSON.parse(callout.metadata.model_armor_settings);
                 assert.strictEqual(settings[settings.length - 1].model, "default");
                 for (const entry of settings) {
@@ -76,16 +78,16 @@ describe("shipped stacks", () => {
 
             it("creates the forwarding rules after the proxy-only subnet and protects the address", async () => {
                 const r = await planOf(stack);
-                const subnet = r.one("gcp:compute/subnetwork:Subnetwork");
-                for (const rule of r.ofType("gcp:compute/forwardingRule:ForwardingRule")) assert.ok(r.dependsOn(rule, subnet), rule.name);
-                assert.strictEqual(r.one("gcp:compute/address:Address").protect, true);
+                const subnet = r.one(TYPES.subnetwork);
+                for (const rule of r.ofType(TYPES.forwardingRule)) assert.ok(r.dependsOn(rule, subnet), rule.name);
+                assert.strictEqual(r.one(TYPES.address).protect, true);
             });
 
             it("grants nothing to allUsers or allAuthenticatedUsers and uses no default service account", async () => {
                 const r = await planOf(stack);
                 const text = JSON.stringify(r.all.map((x) => x.inputs));
                 assert.doesNotMatch(text, /allUsers|allAuthenticatedUsers|-compute@developer\.gserviceaccount\.com/);
-                for (const run of [...r.ofType("gcp:cloudrunv2/service:Service")]) {
+                for (const run of [...r.ofType(TYPES.cloudRunService)]) {
                     assert.match(run.inputs.template.serviceAccount, /@.+\.iam\.gserviceaccount\.com$/);
                 }
             });
@@ -94,7 +96,7 @@ describe("shipped stacks", () => {
 
     it("dev reproduces every Cloud Run setting of the article's gcloud run deploy", async () => {
         const r = await planOf("dev");
-        const service = r.one("gcp:cloudrunv2/service:Service").inputs;
+        const service = r.one(TYPES.cloudRunService).inputs;
         const t = service.template;
         const c = t.containers[0];
         assert.deepStrictEqual(
@@ -123,7 +125,7 @@ describe("shipped stacks", () => {
         );
         // --allow-unauthenticated becomes "no IAM check behind the load balancer", never an allUsers grant.
         assert.strictEqual(service.invokerIamDisabled, true);
-        assert.deepStrictEqual(r.one("gcp:cloudrunv2/job:Job").inputs.template.template.containers[0].args, ["gemma:2b"]);
+        assert.deepStrictEqual(r.one(TYPES.cloudRunJob).inputs.template.template.containers[0].args, ["gemma:2b"]);
     });
 
     it("dev reproduces the article's load balancer, steps 1 to 5", async () => {
@@ -133,12 +135,12 @@ describe("shipped stacks", () => {
         assert.strictEqual(one("regionNetworkEndpointGroup:RegionNetworkEndpointGroup").cloudRun.service, "dev-ollama");
         const backend = one("regionBackendService:RegionBackendService");
         assert.deepStrictEqual([backend.loadBalancingScheme, backend.protocol, backend.region], ["EXTERNAL_MANAGED", "HTTPS", "us-central1"]);
-        assert.deepStrictEqual(r.one("tls:index/selfSignedCert:SelfSignedCert").inputs.subject, {
+        assert.deepStrictEqual(r.one(TYPES.tlsSelfSignedCert).inputs.subject, {
             country: "US", province: "CA", locality: "Mountain View", organization: "tech", organizationalUnit: "AI", commonName: "internal.ai",
         });
-        assert.strictEqual(r.one("tls:index/selfSignedCert:SelfSignedCert").inputs.validityPeriodHours, 365 * 24);
+        assert.strictEqual(r.one(TYPES.tlsSelfSignedCert).inputs.validityPeriodHours, 365 * 24);
         assert.deepStrictEqual(
-            [r.one("tls:index/privateKey:PrivateKey").inputs.algorithm, r.one("tls:index/privateKey:PrivateKey").inputs.rsaBits],
+            [r.one(TYPES.tlsPrivateKey).inputs.algorithm, r.one(TYPES.tlsPrivateKey).inputs.rsaBits],
             ["RSA", 2048],
         );
         assert.strictEqual(one("regionSslCertificate:RegionSslCertificate").privateKey, "[secret]");
@@ -148,14 +150,14 @@ describe("shipped stacks", () => {
         assert.strictEqual(one("address:Address").region, "us-central1");
         const rule = one("forwardingRule:ForwardingRule");
         assert.deepStrictEqual([rule.portRange, rule.loadBalancingScheme], ["443", "EXTERNAL_MANAGED"]);
-        assert.strictEqual(r.ofType("gcp:compute/regionUrlMap:RegionUrlMap").length, 1, "no redirect map in dev");
+        assert.strictEqual(r.ofType(TYPES.urlMap).length, 1, "no redirect map in dev");
     });
 
     it("dev reproduces every setting of the article's Model Armor template, on the prompt and the response template", async () => {
         const r = await planOf("dev");
         const message = "Guardian, a critical flaw has been detected in the very incantation you are attempting to cast.";
         for (const side of ["prompt", "response"]) {
-            const t = r.one("gcp:modelarmor/template:Template", `dev-armor-${side}`).inputs;
+            const t = r.one(TYPES.modelArmorTemplate, `dev-armor-${side}`).inputs;
             assert.strictEqual(t.location, "us-central1");
             assert.deepStrictEqual(t.filterConfig, {
                 raiSettings: { raiFilters: [
@@ -182,23 +184,23 @@ describe("shipped stacks", () => {
 
     it("prod uses a managed certificate for its domain and redirects HTTP to HTTPS on the same address", async () => {
         const r = await planOf("prod");
-        const cert = r.one("gcp:certificatemanager/certificate:Certificate");
+        const cert = r.one(TYPES.certificateManagerCertificate);
         assert.deepStrictEqual(cert.inputs.managed.domains, ["llm.example.com"]);
         assert.strictEqual(cert.inputs.location, "us-central1");
-        assert.deepStrictEqual(r.one("gcp:compute/regionTargetHttpsProxy:RegionTargetHttpsProxy").inputs.certificateManagerCertificates.length, 1);
-        const http = r.one("gcp:compute/forwardingRule:ForwardingRule", "prod-lb-http");
-        const https = r.one("gcp:compute/forwardingRule:ForwardingRule", "prod-lb-https");
+        assert.deepStrictEqual(r.one(TYPES.httpsProxy).inputs.certificateManagerCertificates.length, 1);
+        const http = r.one(TYPES.forwardingRule, "prod-lb-http");
+        const https = r.one(TYPES.forwardingRule, "prod-lb-https");
         assert.strictEqual(http.inputs.portRange, "80");
         assert.strictEqual(http.inputs.ipAddress, https.inputs.ipAddress);
-        const redirect = r.one("gcp:compute/regionUrlMap:RegionUrlMap", "prod-lb-http-redirect").inputs;
+        const redirect = r.one(TYPES.urlMap, "prod-lb-http-redirect").inputs;
         assert.deepStrictEqual(routeRequest(redirect, "/v1/chat/completions"), {
             kind: "redirect", status: 308, redirect: { httpsRedirect: true, redirectResponseCode: "PERMANENT_REDIRECT", stripQuery: false },
         });
-        assert.ok(r.ofType("gcp:projects/service:Service").some((s) => s.inputs.service === "certificatemanager.googleapis.com"));
+        assert.ok(r.ofType(TYPES.projectService).some((s) => s.inputs.service === "certificatemanager.googleapis.com"));
     });
 
     it("prod keeps one instance warm with a pinned image and more concurrency per GPU", async () => {
-        const t = (await planOf("prod")).one("gcp:cloudrunv2/service:Service").inputs.template;
+        const t = (await planOf("prod")).one(TYPES.cloudRunService).inputs.template;
         assert.strictEqual(t.scaling.minInstanceCount, 1);
         assert.strictEqual(t.maxInstanceRequestConcurrency, 8);
         assert.strictEqual(envOf(t.containers[0], "OLLAMA_NUM_PARALLEL"), "8");

@@ -8,6 +8,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as settings from "@pulumi/pulumi/runtime/settings";
+import { GET_PROJECT_INVOKE, TYPES } from "../components/pure/resourceTypes";
+import { SECRET, UNKNOWN } from "../components/pure/values";
 
 /** One registered resource, in the vocabulary of `pulumi stack export`. */
 export interface RecordedResource {
@@ -26,27 +28,34 @@ export interface RecordedResource {
     retainOnDelete?: boolean;
     /** Outputs registered by components and the stack (`registerOutputs`). */
     outputs?: Record<string, any>;
+    /** Earlier identities this resource keeps its state from (`aliases`), as type and name where given. */
+    aliases?: { type?: string; name?: string }[];
 }
 
-export const SECRET = "[secret]";
-export const UNKNOWN = "[unknown]";
+/** A warning a component logged (`pulumi.log.warn(message, resource)`). */
+export interface RecordedWarning {
+    readonly message: string;
+    /** The URN of the resource that logged it; absent for a warning of the program. */
+    readonly urn?: string;
+}
+
 export const MOCK_PROJECT_NUMBER = "123456789012";
 export const MOCK_ADDRESS = "203.0.113.10";
 
 /** Compute collections by resource type, for the self links the mock returns. */
 const COMPUTE_COLLECTIONS: Record<string, string> = {
-    "gcp:compute/address:Address": "addresses",
-    "gcp:compute/forwardingRule:ForwardingRule": "forwardingRules",
-    "gcp:compute/regionBackendService:RegionBackendService": "backendServices",
-    "gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup": "networkEndpointGroups",
-    "gcp:compute/regionUrlMap:RegionUrlMap": "urlMaps",
-    "gcp:compute/regionTargetHttpsProxy:RegionTargetHttpsProxy": "targetHttpsProxies",
-    "gcp:compute/regionTargetHttpProxy:RegionTargetHttpProxy": "targetHttpProxies",
-    "gcp:compute/regionSslCertificate:RegionSslCertificate": "sslCertificates",
-    "gcp:compute/regionSslPolicy:RegionSslPolicy": "sslPolicies",
-    "gcp:compute/regionSecurityPolicy:RegionSecurityPolicy": "securityPolicies",
-    "gcp:compute/subnetwork:Subnetwork": "subnetworks",
-    "gcp:compute/network:Network": "networks",
+    [TYPES.address]: "addresses",
+    [TYPES.forwardingRule]: "forwardingRules",
+    [TYPES.backendService]: "backendServices",
+    [TYPES.networkEndpointGroup]: "networkEndpointGroups",
+    [TYPES.urlMap]: "urlMaps",
+    [TYPES.httpsProxy]: "targetHttpsProxies",
+    [TYPES.httpProxy]: "targetHttpProxies",
+    [TYPES.sslCertificate]: "sslCertificates",
+    [TYPES.sslPolicy]: "sslPolicies",
+    [TYPES.cloudArmorPolicy]: "securityPolicies",
+    [TYPES.subnetwork]: "subnetworks",
+    [TYPES.network]: "networks",
 };
 
 class RecordingMocks implements pulumi.runtime.Mocks {
@@ -62,31 +71,31 @@ class RecordingMocks implements pulumi.runtime.Mocks {
             state.selfLink = `https://www.googleapis.com/compute/v1/projects/${project}/${scope}/${collection}/${name}`;
         }
         switch (args.type) {
-            case "gcp:serviceaccount/account:Account":
+            case TYPES.serviceAccount:
                 state.email = `${inputs.accountId}@${project}.iam.gserviceaccount.com`;
                 state.member = `serviceAccount:${state.email}`;
                 state.name = `projects/${project}/serviceAccounts/${state.email}`;
                 break;
-            case "gcp:projects/serviceIdentity:ServiceIdentity":
+            case TYPES.serviceIdentity:
                 state.email = `service-${MOCK_PROJECT_NUMBER}@gcp-sa-${String(inputs.service).split(".")[0]}.iam.gserviceaccount.com`;
                 state.member = `serviceAccount:${state.email}`;
                 break;
-            case "gcp:storage/bucket:Bucket":
+            case TYPES.bucket:
                 state.url = `gs://${name}`;
                 break;
-            case "gcp:cloudrunv2/service:Service":
+            case TYPES.cloudRunService:
                 state.uri = `https://${name}-mock-uc.a.run.app`;
                 break;
-            case "gcp:compute/address:Address":
+            case TYPES.address:
                 state.address = inputs.address ?? MOCK_ADDRESS;
                 break;
-            case "gcp:modelarmor/template:Template":
+            case TYPES.modelArmorTemplate:
                 state.name = `projects/${project}/locations/${inputs.location}/templates/${inputs.templateId}`;
                 return { id: state.name, state };
-            case "gcp:certificatemanager/certificate:Certificate":
+            case TYPES.certificateManagerCertificate:
                 // The id is the path the HTTPS proxy's certificateManagerCertificates takes.
                 return { id: `projects/${project}/locations/${inputs.location ?? "global"}/certificates/${name}`, state };
-            case "gcp:certificatemanager/dnsAuthorization:DnsAuthorization":
+            case TYPES.dnsAuthorization:
                 state.dnsResourceRecords = [
                     {
                         name: `_acme-challenge.${inputs.domain}.`,
@@ -95,10 +104,10 @@ class RecordingMocks implements pulumi.runtime.Mocks {
                     },
                 ];
                 break;
-            case "tls:index/privateKey:PrivateKey":
+            case TYPES.tlsPrivateKey:
                 state.privateKeyPem = "-----BEGIN RSA PRIVATE KEY-----\nMOCK\n-----END RSA PRIVATE KEY-----\n";
                 break;
-            case "tls:index/selfSignedCert:SelfSignedCert":
+            case TYPES.tlsSelfSignedCert:
                 state.certPem = "-----BEGIN CERTIFICATE-----\nMOCK\n-----END CERTIFICATE-----\n";
                 break;
         }
@@ -106,7 +115,7 @@ class RecordingMocks implements pulumi.runtime.Mocks {
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
-        if (args.token === "gcp:organizations/getProject:getProject") {
+        if (args.token === GET_PROJECT_INVOKE) {
             const projectId = args.inputs.projectId ?? mockProject();
             return { projectId, number: MOCK_PROJECT_NUMBER, name: projectId, id: `projects/${projectId}` };
         }
@@ -162,6 +171,11 @@ function recordRegistrations(monitor: MockMonitor, recorded: Map<string, Recorde
             dependencies: req.getDependenciesList(),
             propertyDependencies,
         };
+        const aliases = (req.getAliasesList?.() ?? []).flatMap((alias: any) => {
+            const spec = alias.getSpec?.();
+            return spec ? [{ ...(spec.getType() ? { type: spec.getType() } : {}), ...(spec.getName() ? { name: spec.getName() } : {}) }] : [];
+        });
+        if (aliases.length > 0) record.aliases = aliases;
         if (req.getProtect()) record.protect = true;
         if (req.getRetainondelete()) record.retainOnDelete = true;
         recorded.set(urn, record);
@@ -178,26 +192,37 @@ function recordRegistrations(monitor: MockMonitor, recorded: Map<string, Recorde
 export interface RecordingRuntime {
     /** Every resource registered since the last {@link RecordingRuntime.reset}, in registration order. */
     resources(): RecordedResource[];
+    /** Every warning logged since the last reset, in order, each with the URN of the resource that logged it. */
+    warnings(): Promise<RecordedWarning[]>;
     /** Forgets what was recorded and runs what comes next as stack `stack` (`pulumi.getStack()`). */
     reset(stack?: string): void;
 }
 
 /**
  * Installs the recording mock runtime (not a preview, so outputs the mock returns are known). Call before the
- * program or components are constructed.
+ * program or components are constructed. Warnings are recorded instead of printed: under mocks the SDK has no
+ * engine to send them to, and would print them to the console.
  */
 export function installRecordingRuntime(project = "guarded-llm", stack = "dev"): RecordingRuntime {
     const recorded = new Map<string, RecordedResource>();
+    let warnings: Promise<RecordedWarning>[] = [];
     const activate = (stackName: string) => {
         // setMocks also switches on the runtime features mocks support (secrets, resource references).
         pulumi.runtime.setMocks(new RecordingMocks(), project, stackName, false);
         recordRegistrations((settings as any).getMonitor(), recorded);
     };
+    (pulumi.log as { warn: typeof pulumi.log.warn }).warn = (message, resource) => {
+        const urn: Promise<string | undefined> = resource ? (resource.urn as any).promise() : Promise.resolve(undefined);
+        warnings.push(urn.then((u) => (u === undefined ? { message } : { message, urn: u })));
+        return Promise.resolve();
+    };
     activate(stack);
     return {
         resources: () => [...recorded.values()],
+        warnings: () => Promise.all(warnings),
         reset: (nextStack = stack) => {
             recorded.clear();
+            warnings = [];
             activate(nextStack);
         },
     };

@@ -9,8 +9,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { ConfigurationError, formatProblem } from "../components/validation";
 import { installRecordingRuntime } from "./mockRuntime";
-import { hasMandatoryViolation } from "../policy/offline";
-import { buildPlan, readStackFile, renderPlan, toStackExport } from "./planner";
+import { buildPlan, toStackExport } from "./planner";
+import { hasMandatoryViolation } from "./policyRunner";
+import { renderPlan } from "./renderPlan";
+import { readStackFile } from "./stackFile";
 
 const USAGE = "usage: npm run plan -- (--stack <name> | --config-file <path>) [--json <file>]";
 

@@ -1,16 +1,21 @@
 /**
- * The offline plan's route table: for each recorded URL map, where each path goes (by running `routeRequest` over
- * the map's recorded inputs) and whether the Model Armor traffic extension on that map's forwarding rule screens
- * it, in which direction and with which template. Resources are linked by the dependencies the program really
- * created (extension -> forwarding rule -> proxy -> URL map), not by names.
+ * The offline plan's route table: for each recorded URL map, where each path goes (by running `routeTable` over the
+ * map's recorded inputs) and whether the Model Armor traffic extension on that map's forwarding rule screens it, in
+ * which direction and with which template. Resources are linked by the dependencies the program really created
+ * (extension -> forwarding rule -> proxy -> URL map), not by names.
  */
-import { pathsOfScreeningCel } from "../components/modelArmorTrafficExtension";
-import { routeTable, RouteTableRow } from "../components/routes";
+import {
+    decodeModelArmorSettings,
+    DEFAULT_MODEL_ENTRY,
+    PROMPT_TEMPLATE_KEY,
+    REQUEST_BODY,
+    RESPONSE_BODY,
+    RESPONSE_TEMPLATE_KEY,
+} from "../components/pure/modelArmorSettings";
+import { TYPES } from "../components/pure/resourceTypes";
+import { routeTable, RouteTableRow } from "../components/pure/routeTable";
+import { pathsOfScreeningCel } from "../components/pure/screeningCel";
 import { RecordedResource } from "./mockRuntime";
-
-const URL_MAP = "gcp:compute/regionUrlMap:RegionUrlMap";
-const FORWARDING_RULE = "gcp:compute/forwardingRule:ForwardingRule";
-const EXTENSION = "gcp:networkservices/lbTrafficExtension:LbTrafficExtension";
 
 /** How one recorded traffic extension screens. */
 interface Screening {
@@ -25,7 +30,7 @@ interface Screening {
 /** Every URL map's route table as text lines. */
 export function renderRoutes(resources: RecordedResource[]): string[] {
     const lines: string[] = [];
-    for (const urlMap of resources.filter((r) => r.type === URL_MAP)) {
+    for (const urlMap of resources.filter((r) => r.type === TYPES.urlMap)) {
         const screening = screeningOf(urlMap, resources);
         const guard = screening
             ? `Model Armor via ${screening.name}, ${screening.failOpen ? "FAIL OPEN" : "fail closed"}, timeout ${screening.timeout}`
@@ -69,29 +74,21 @@ function describeRoute(row: RouteTableRow, screening: Screening | undefined): st
 function screeningOf(urlMap: RecordedResource, resources: RecordedResource[]): Screening | undefined {
     const uses = (r: RecordedResource, target: RecordedResource) => r.dependencies.includes(target.urn);
     const proxies = resources.filter((r) => uses(r, urlMap));
-    const rules = resources.filter((r) => r.type === FORWARDING_RULE && proxies.some((p) => uses(r, p)));
-    const extension = resources.find((r) => r.type === EXTENSION && rules.some((rule) => uses(r, rule)));
+    const rules = resources.filter((r) => r.type === TYPES.forwardingRule && proxies.some((p) => uses(r, p)));
+    const extension = resources.find((r) => r.type === TYPES.trafficExtension && rules.some((rule) => uses(r, rule)));
     if (!extension) return undefined;
     const chain = extension.inputs.extensionChains?.[0];
     const callout = chain?.extensions?.[0] ?? {};
     const events: string[] = callout.supportedEvents ?? [];
-    const settings = parseSettings(callout.metadata?.model_armor_settings);
+    const entries = decodeModelArmorSettings(callout.metadata?.model_armor_settings)?.entries ?? [];
+    const fallback = entries.find((entry) => entry.model === DEFAULT_MODEL_ENTRY);
     const templateName = (id: unknown) => (typeof id === "string" ? id.split("/").pop() : undefined);
     return {
         name: extension.name,
         paths: pathsOfScreeningCel(chain?.matchCondition?.celExpression ?? ""),
-        prompts: events.includes("REQUEST_BODY") ? templateName(settings?.user_prompt_template_id) : undefined,
-        responses: events.includes("RESPONSE_BODY") ? templateName(settings?.model_response_template_id) : undefined,
+        prompts: events.includes(REQUEST_BODY) ? templateName(fallback?.[PROMPT_TEMPLATE_KEY]) : undefined,
+        responses: events.includes(RESPONSE_BODY) ? templateName(fallback?.[RESPONSE_TEMPLATE_KEY]) : undefined,
         failOpen: callout.failOpen === true,
         timeout: callout.timeout,
     };
-}
-
-function parseSettings(text: unknown): Record<string, unknown> | undefined {
-    try {
-        const settings = JSON.parse(String(text));
-        return Array.isArray(settings) ? settings.find((s) => s?.model === "default") : undefined;
-    } catch {
-        return undefined;
-    }
 }

@@ -1,5 +1,5 @@
 /**
- * Ollama's HTTP API sorted by what exposing a path through the load balancer means (GCP-NOTES section 5). Ollama has
+ * Ollama's HTTP API sorted by what exposing a path through the load balancer means (docs/platform-facts.md#ollama-api). Ollama has
  * no authentication (ollama#849, #1053): whatever the load balancer routes is open to every client. Paths change as
  * Ollama adds features; this table is the one place to update.
  */
@@ -52,7 +52,7 @@ export function classifyOllamaPath(path: string): OllamaPathKind {
 
 /**
  * Does Model Armor screen requests to and responses from `path`? Only OpenAI-style bodies are screened; "any other
- * operation is ignored and allowed to proceed without sanitization" (GCP-NOTES section 1).
+ * operation is ignored and allowed to proceed without sanitization" (docs/platform-facts.md#model-armor-extension).
  */
 export function isScreenedByModelArmor(path: string): boolean {
     return classifyOllamaPath(path) === "screened-inference";

@@ -22,8 +22,9 @@ import {
     UnknownValueError,
 } from "@pulumi/policy";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
-import { RecordedResource, UNKNOWN as RECORDED_UNKNOWN } from "../tools/mockRuntime";
-import { policies as packPolicies } from "./policies";
+import { UNKNOWN as RECORDED_UNKNOWN } from "../components/pure/values";
+import { policies as packPolicies } from "../policy/policies";
+import { RecordedResource } from "./mockRuntime";
 
 /** One policy violation. */
 export interface Violation {

@@ -1,12 +1,13 @@
 import * as assert from "assert";
-import { EdgeSecurityPolicy, GuardedLlmEndpoint } from "../components";
+import { CloudArmorEdgeProtection, GuardedLlmEndpoint } from "../components";
 import { record } from "./harness";
+import { TYPES } from "../components/pure/resourceTypes";
 
-const POLICY = "gcp:compute/regionSecurityPolicy:RegionSecurityPolicy";
+const POLICY = TYPES.cloudArmorPolicy;
 
-describe("EdgeSecurityPolicy", () => {
+describe("CloudArmorEdgeProtection", () => {
     it("throttles every client IP to 60 requests a minute by default, answering 429 past it", async () => {
-        const { resources } = await record(() => new EdgeSecurityPolicy("edge", { region: "us-central1" }));
+        const { resources } = await record(() => new CloudArmorEdgeProtection("edge", { region: "us-central1" }));
         const policy = resources.one(POLICY).inputs;
         assert.strictEqual(policy.type, "CLOUD_ARMOR");
         assert.deepStrictEqual(policy.rules, [
@@ -28,7 +29,7 @@ describe("EdgeSecurityPolicy", () => {
 
     it("admits only the allowlisted ranges, still throttled, and refuses the rest with 403", async () => {
         const { resources } = await record(
-            () => new EdgeSecurityPolicy("edge", { region: "us-central1", requestsPerMinutePerClient: 20, allowedSourceRanges: ["203.0.113.0/24"] }),
+            () => new CloudArmorEdgeProtection("edge", { region: "us-central1", requestsPerMinutePerClient: 20, allowedSourceRanges: ["203.0.113.0/24"] }),
         );
         const [throttle, fallback] = resources.one(POLICY).inputs.rules;
         assert.deepStrictEqual(throttle.match.config.srcIpRanges, ["203.0.113.0/24"]);
@@ -40,22 +41,22 @@ describe("EdgeSecurityPolicy", () => {
         const { resources } = await record(
             () => new GuardedLlmEndpoint("llm", { region: "us-central1", loadBalancer: { proxySubnetCidr: "192.168.16.0/23", tls: { mode: "self-signed" } }, cloudArmor: {} }),
         );
-        const backend = resources.one("gcp:compute/regionBackendService:RegionBackendService");
+        const backend = resources.one(TYPES.backendService);
         assert.strictEqual(backend.inputs.securityPolicy, "https://www.googleapis.com/compute/v1/projects/test-project/regions/us-central1/securityPolicies/llm-edge");
         assert.ok(backend.dependencies.includes(resources.one(POLICY).urn));
     });
 
     it("refuses malformed or too many source ranges and a rate that is not a whole number", () => {
         const ranges = Array.from({ length: 11 }, (_, i) => `10.0.${i}.0/24`);
-        assert.throws(() => new EdgeSecurityPolicy("edge", { region: "us-central1", requestsPerMinutePerClient: 0.5, allowedSourceRanges: ranges }), {
+        assert.throws(() => new CloudArmorEdgeProtection("edge", { region: "us-central1", requestsPerMinutePerClient: 0.5, allowedSourceRanges: ranges }), {
             message: [
                 "invalid configuration (2 problems):",
-                '  EdgeSecurityPolicy "edge" args.requestsPerMinutePerClient = 0.5: must be a whole number from 1 to 100000 requests',
-                `  EdgeSecurityPolicy "edge" args.allowedSourceRanges = ${JSON.stringify(ranges).slice(0, 77)}...: must list 1 to 10 CIDR ranges (leave it out to admit every source)`,
+                '  CloudArmorEdgeProtection "edge" args.requestsPerMinutePerClient = 0.5: must be a whole number from 1 to 100000 requests',
+                `  CloudArmorEdgeProtection "edge" args.allowedSourceRanges = ${JSON.stringify(ranges).slice(0, 77)}...: must list 1 to 10 CIDR ranges (leave it out to admit every source)`,
             ].join("\n"),
         });
-        assert.throws(() => new EdgeSecurityPolicy("edge", { region: "us-central1", allowedSourceRanges: ["10.0.0.300/24"] }), {
-            message: 'invalid configuration (1 problem):\n  EdgeSecurityPolicy "edge" args.allowedSourceRanges[0] = "10.0.0.300/24": must be a CIDR range such as "203.0.113.0/24"',
+        assert.throws(() => new CloudArmorEdgeProtection("edge", { region: "us-central1", allowedSourceRanges: ["10.0.0.300/24"] }), {
+            message: 'invalid configuration (1 problem):\n  CloudArmorEdgeProtection "edge" args.allowedSourceRanges[0] = "10.0.0.300/24": must be a CIDR range such as "203.0.113.0/24"',
         });
     });
 });

@@ -1,9 +1,11 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { checkComponentArgs, Problems } from "./validation";
+import { parseCidr } from "./pure/cidr";
+import { componentType } from "./pure/resourceTypes";
+import { checkComponentArgs, declareArgKeys, definedOnly, Problems } from "./validation";
 
-/** Arguments of {@link EdgeSecurityPolicy}; the `guarded-llm:cloudArmor` stack config keys. */
-export interface EdgeSecurityPolicyArgs {
+/** Arguments of {@link CloudArmorEdgeProtection}; the `guarded-llm:cloudArmor` stack config keys. */
+export interface CloudArmorEdgeProtectionArgs {
     /** Region of the load balancer whose backend service uses the policy. */
     readonly region: string;
     /** Project of the policy. @default the provider's project (`gcp:project`) */
@@ -20,15 +22,21 @@ export interface EdgeSecurityPolicyArgs {
     readonly allowedSourceRanges?: readonly string[];
 }
 
+export const CLOUD_ARMOR_EDGE_PROTECTION_ARG_KEYS = declareArgKeys<CloudArmorEdgeProtectionArgs>()({
+    config: ["requestsPerMinutePerClient", "allowedSourceRanges"],
+    codeOnly: ["region", "project"],
+});
+export const CLOUD_ARMOR_EDGE_PROTECTION_DEFAULTS = { requestsPerMinutePerClient: 60 };
+
 /** Cloud Armor matches at most 10 source ranges per rule (`srcIpRanges`). */
 const MAX_SOURCE_RANGES = 10;
 const THROTTLE_PRIORITY = 1000;
 /** The default rule every Cloud Armor policy has; declared so the provider does not show it as a diff. */
 const DEFAULT_RULE_PRIORITY = 2147483647;
-const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/([0-9]|[12][0-9]|3[0-2])$/;
-const IPV6_CIDR = /^[0-9a-fA-F:]+:[0-9a-fA-F:]*\/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8])$/;
 
-export function validateEdgeSecurityPolicyArgs(args: EdgeSecurityPolicyArgs, problems: Problems): void {
+export function validateCloudArmorEdgeProtectionArgs(args: CloudArmorEdgeProtectionArgs, problems: Problems): void {
+    const { config, codeOnly } = CLOUD_ARMOR_EDGE_PROTECTION_ARG_KEYS;
+    problems.knownKeys(args as object as Record<string, unknown>, [...config, ...codeOnly]);
     problems.region("region", args.region);
     if (args.requestsPerMinutePerClient !== undefined) {
         problems.integer("requestsPerMinutePerClient", args.requestsPerMinutePerClient, 1, 100000, "requests");
@@ -39,7 +47,7 @@ export function validateEdgeSecurityPolicyArgs(args: EdgeSecurityPolicyArgs, pro
             problems.add("allowedSourceRanges", ranges, `must list 1 to ${MAX_SOURCE_RANGES} CIDR ranges (leave it out to admit every source)`);
         }
         ranges.forEach((range, i) => {
-            if (typeof range !== "string" || !(IPV4_CIDR.test(range) || IPV6_CIDR.test(range))) {
+            if (parseCidr(range) === undefined) {
                 problems.add(`allowedSourceRanges[${i}]`, range, 'must be a CIDR range such as "203.0.113.0/24"');
             }
         });
@@ -51,17 +59,21 @@ export function validateEdgeSecurityPolicyArgs(args: EdgeSecurityPolicyArgs, pro
  * IP (429 past the limit), so one client behind the one public address cannot hold a GPU that serves everyone,
  * and optionally admits only given source ranges (403 for the rest).
  *
- * Open question (GCP-NOTES section 1): a genai-factory maintainer said Cloud Armor and a Model Armor traffic
+ * Open question (docs/open-questions.md): a genai-factory maintainer said Cloud Armor and a Model Armor traffic
  * extension could not be combined on one backend service (2025-08); genai-factory later ran both. UNCONFIRMED,
- * hence opt-in.
+ * hence opt-in. Called `EdgeSecurityPolicy` before 0.2; an alias keeps existing stacks' resources.
  */
-export class EdgeSecurityPolicy extends pulumi.ComponentResource {
+export class CloudArmorEdgeProtection extends pulumi.ComponentResource {
     /** The Cloud Armor policy; give its `selfLink` to the backend service's `securityPolicy`. */
     public readonly policy: gcp.compute.RegionSecurityPolicy;
 
-    constructor(name: string, args: EdgeSecurityPolicyArgs, opts?: pulumi.ComponentResourceOptions) {
-        checkComponentArgs("EdgeSecurityPolicy", name, args, validateEdgeSecurityPolicyArgs);
-        super("guarded-llm:index:EdgeSecurityPolicy", name, {}, opts);
+    constructor(name: string, args: CloudArmorEdgeProtectionArgs, opts?: pulumi.ComponentResourceOptions) {
+        checkComponentArgs("CloudArmorEdgeProtection", name, args, validateCloudArmorEdgeProtectionArgs);
+        super(componentType("CloudArmorEdgeProtection"), name, {}, {
+            ...opts,
+            aliases: [...(opts?.aliases ?? []), { type: componentType("EdgeSecurityPolicy") }],
+        });
+        const { requestsPerMinutePerClient } = { ...CLOUD_ARMOR_EDGE_PROTECTION_DEFAULTS, ...definedOnly(args) };
 
         const allowlist = args.allowedSourceRanges ? [...args.allowedSourceRanges] : undefined;
         const sources = (srcIpRanges: string[]) => ({ versionedExpr: "SRC_IPS_V1", config: { srcIpRanges } });
@@ -82,7 +94,7 @@ export class EdgeSecurityPolicy extends pulumi.ComponentResource {
                             conformAction: "allow",
                             exceedAction: "deny(429)",
                             enforceOnKey: "IP",
-                            rateLimitThreshold: { count: args.requestsPerMinutePerClient ?? 60, intervalSec: 60 },
+                            rateLimitThreshold: { count: requestsPerMinutePerClient, intervalSec: 60 },
                         },
                     },
                     {

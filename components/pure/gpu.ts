@@ -1,5 +1,5 @@
 /**
- * Cloud Run GPU facts (GCP-NOTES section 3). Region lists change as Google adds capacity: this table is the one
+ * Cloud Run GPU facts (docs/platform-facts.md#cloud-run-gpu). Region lists change as Google adds capacity: this table is the one
  * place to update, and the error that quotes it tells users which regions are known to work.
  */
 export const GPU_TYPES = {

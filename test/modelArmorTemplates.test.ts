@@ -1,22 +1,23 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { ModelArmorFloorSetting, ModelArmorFloorSettingArgs } from "../components/modelArmorFloorSetting";
+import { resolveModelArmorSettings } from "../components/modelArmorPresets";
 import {
     modelArmorTemplateId,
-    ModelArmorPolicy,
-    ModelArmorPolicyArgs,
-    resolveModelArmorSettings,
-    validateModelArmorPolicyArgs,
-} from "../components/modelArmorPolicy";
+    ModelArmorTemplates,
+    ModelArmorTemplatesArgs,
+    validateModelArmorTemplatesArgs,
+} from "../components/modelArmorTemplates";
 import { formatProblem, Problems } from "../components/validation";
 import { record, Recorded } from "./harness";
+import { componentType, TYPES } from "../components/pure/resourceTypes";
 
-const TEMPLATE = "gcp:modelarmor/template:Template";
-const FLOOR = "gcp:modelarmor/floorsetting:Floorsetting";
+const TEMPLATE = TYPES.modelArmorTemplate;
+const FLOOR = TYPES.modelArmorFloorSetting;
 const ARTICLE_MESSAGE = "Guardian, a critical flaw has been detected in the very incantation you are attempting to cast.";
 
-async function build(args: Partial<ModelArmorPolicyArgs> = {}) {
-    return record(() => new ModelArmorPolicy("llm", { region: "us-central1", ...args }));
+async function build(args: Partial<ModelArmorTemplatesArgs> = {}) {
+    return record(() => new ModelArmorTemplates("llm", { region: "us-central1", ...args }));
 }
 const prompt = (r: Recorded) => r.one(TEMPLATE, "llm-prompt").inputs;
 const response = (r: Recorded) => r.one(TEMPLATE, "llm-response").inputs;
@@ -34,7 +35,7 @@ function errorOf(build: () => unknown): string {
     return assert.fail("expected a ConfigurationError");
 }
 const policyError = (args: object) =>
-    errorOf(() => new ModelArmorPolicy("llm", { region: "us-central1", ...args } as ModelArmorPolicyArgs));
+    errorOf(() => new ModelArmorTemplates("llm", { region: "us-central1", ...args } as ModelArmorTemplatesArgs));
 
 const basicSdp = (filterEnforcement: string) => ({ basicConfig: { filterEnforcement } });
 const rai = (confidenceLevel: string, ...types: string[]) => ({
@@ -42,7 +43,7 @@ const rai = (confidenceLevel: string, ...types: string[]) => ({
 });
 const ALL_RAI = ["SEXUALLY_EXPLICIT", "HATE_SPEECH", "HARASSMENT", "DANGEROUS"];
 
-describe("ModelArmorPolicy", () => {
+describe("ModelArmorTemplates", () => {
     it("article: reproduces seed 000's `gcloud model-armor templates create` on both templates, flag by flag", async () => {
         const { resources: r } = await build({ preset: "article" });
         const expected = {
@@ -163,7 +164,7 @@ describe("ModelArmorPolicy", () => {
         assert.strictEqual(
             policyError({ prompt: { enforcement: "INSPECT_ONLY", logging: { sanitizeOperations: false } } }),
             "invalid configuration (1 problem):\n" +
-                '  ModelArmorPolicy "llm" args.prompt.logging.sanitizeOperations = false: must stay true while enforcement is INSPECT_ONLY: inspect-only findings are only recorded in Cloud Logging',
+                '  ModelArmorTemplates "llm" args.prompt.logging.sanitizeOperations = false: must stay true while enforcement is INSPECT_ONLY: inspect-only findings are only recorded in Cloud Logging',
         );
     });
 
@@ -175,8 +176,8 @@ describe("ModelArmorPolicy", () => {
             }),
             [
                 "invalid configuration (2 problems):",
-                '  ModelArmorPolicy "llm" args.prompt.sdp = {"basic":true,"inspectTemplate":"projects/p/locations/l/inspectTemplates/t"}: basic and advanced Sensitive Data Protection cannot be combined: set sdp to true or false for basic, or to {inspectTemplate, deidentifyTemplate} for advanced',
-                '  ModelArmorPolicy "llm" args.response.sdp = "basic": must be true or false (basic Sensitive Data Protection) or {inspectTemplate, deidentifyTemplate} (advanced)',
+                '  ModelArmorTemplates "llm" args.prompt.sdp = {"basic":true,"inspectTemplate":"projects/p/locations/l/inspectTemplates/t"}: basic and advanced Sensitive Data Protection cannot be combined: set sdp to true or false for basic, or to {inspectTemplate, deidentifyTemplate} for advanced',
+                '  ModelArmorTemplates "llm" args.response.sdp = "basic": must be true or false (basic Sensitive Data Protection) or {inspectTemplate, deidentifyTemplate} (advanced)',
             ].join("\n"),
         );
     });
@@ -193,11 +194,11 @@ describe("ModelArmorPolicy", () => {
             }),
             [
                 "invalid configuration (5 problems):",
-                '  ModelArmorPolicy "llm" args.preset = "recomended": must be one of recommended, article, strict (did you mean "recommended"?)',
-                '  ModelArmorPolicy "llm" args.prompt.raiFilters[0].filterType = "HATE_SPEACH": must be one of SEXUALLY_EXPLICIT, HATE_SPEECH, HARASSMENT, DANGEROUS (did you mean "HATE_SPEECH"?)',
-                '  ModelArmorPolicy "llm" args.prompt.raiFilters[0].confidenceLevel = "MEDIUM": must be one of LOW_AND_ABOVE, MEDIUM_AND_ABOVE, HIGH',
-                '  ModelArmorPolicy "llm" args.prompt.piAndJailbreak.confidenceLevel = "low_and_above": must be one of LOW_AND_ABOVE, MEDIUM_AND_ABOVE, HIGH (did you mean "LOW_AND_ABOVE"?)',
-                '  ModelArmorPolicy "llm" args.prompt.enforcement = "BLOCK": must be one of INSPECT_AND_BLOCK, INSPECT_ONLY',
+                '  ModelArmorTemplates "llm" args.preset = "recomended": must be one of recommended, article, strict (did you mean "recommended"?)',
+                '  ModelArmorTemplates "llm" args.prompt.raiFilters[0].filterType = "HATE_SPEACH": must be one of SEXUALLY_EXPLICIT, HATE_SPEECH, HARASSMENT, DANGEROUS (did you mean "HATE_SPEECH"?)',
+                '  ModelArmorTemplates "llm" args.prompt.raiFilters[0].confidenceLevel = "MEDIUM": must be one of LOW_AND_ABOVE, MEDIUM_AND_ABOVE, HIGH',
+                '  ModelArmorTemplates "llm" args.prompt.piAndJailbreak.confidenceLevel = "low_and_above": must be one of LOW_AND_ABOVE, MEDIUM_AND_ABOVE, HIGH (did you mean "LOW_AND_ABOVE"?)',
+                '  ModelArmorTemplates "llm" args.prompt.enforcement = "BLOCK": must be one of INSPECT_AND_BLOCK, INSPECT_ONLY',
             ].join("\n"),
         );
     });
@@ -228,19 +229,19 @@ describe("ModelArmorPolicy", () => {
                 }),
                 [
                     "invalid configuration (13 problems):",
-                    '  ModelArmorPolicy "llm" args.region = "central": must be a Google Cloud region such as "us-central1"',
-                    '  ModelArmorPolicy "llm" args.prompt.piAndJailBreak: unknown key (did you mean "piAndJailbreak"?); known keys: raiFilters, piAndJailbreak, maliciousUri, sdp, enforcement, errorCode, errorMessage, multiLanguageDetection, logging, ignorePartialInvocationFailures',
-                    '  ModelArmorPolicy "llm" args.prompt.raiFilters[1] = "HATE_SPEECH": must be an object (a map of keys to values)',
-                    '  ModelArmorPolicy "llm" args.prompt.raiFilters[2].level: unknown key; known keys: filterType, confidenceLevel',
-                    '  ModelArmorPolicy "llm" args.prompt.raiFilters[2].filterType = "HARASSMENT": duplicates raiFilters[0]',
-                    '  ModelArmorPolicy "llm" args.prompt.errorCode = 798.5: must be a whole number from 400 to 999',
-                    '  ModelArmorPolicy "llm" args.response.raiFilters = "HIGH": must be a list',
-                    '  ModelArmorPolicy "llm" args.response.piAndJailbreak = true: must be an object (a map of keys to values)',
-                    '  ModelArmorPolicy "llm" args.response.maliciousUri = "on": must be true or false',
-                    '  ModelArmorPolicy "llm" args.response.sdp.inspectTemplate = "pii": must be the full path of a Sensitive Data Protection inspect template, e.g. "projects/my-project/locations/us-central1/inspectTemplates/pii"',
-                    '  ModelArmorPolicy "llm" args.response.errorCode = "798": must be a whole number from 400 to 999',
-                    '  ModelArmorPolicy "llm" args.response.errorMessage = "": must be a non-empty string',
-                    '  ModelArmorPolicy "llm" args.response.logging.sanitizeOperation: unknown key (did you mean "sanitizeOperations"?); known keys: templateOperations, sanitizeOperations',
+                    '  ModelArmorTemplates "llm" args.region = "central": must be a Google Cloud region such as "us-central1"',
+                    '  ModelArmorTemplates "llm" args.prompt.piAndJailBreak: unknown key (did you mean "piAndJailbreak"?); known keys: raiFilters, piAndJailbreak, maliciousUri, sdp, enforcement, errorCode, errorMessage, multiLanguageDetection, logging, ignorePartialInvocationFailures',
+                    '  ModelArmorTemplates "llm" args.prompt.raiFilters[1] = "HATE_SPEECH": must be an object (a map of keys to values)',
+                    '  ModelArmorTemplates "llm" args.prompt.raiFilters[2].level: unknown key; known keys: filterType, confidenceLevel',
+                    '  ModelArmorTemplates "llm" args.prompt.raiFilters[2].filterType = "HARASSMENT": duplicates raiFilters[0]',
+                    '  ModelArmorTemplates "llm" args.prompt.errorCode = 798.5: must be a whole number from 400 to 999',
+                    '  ModelArmorTemplates "llm" args.response.raiFilters = "HIGH": must be a list',
+                    '  ModelArmorTemplates "llm" args.response.piAndJailbreak = true: must be an object (a map of keys to values)',
+                    '  ModelArmorTemplates "llm" args.response.maliciousUri = "on": must be true or false',
+                    '  ModelArmorTemplates "llm" args.response.sdp.inspectTemplate = "pii": must be the full path of a Sensitive Data Protection inspect template, e.g. "projects/my-project/locations/us-central1/inspectTemplates/pii"',
+                    '  ModelArmorTemplates "llm" args.response.errorCode = "798": must be a whole number from 400 to 999',
+                    '  ModelArmorTemplates "llm" args.response.errorMessage = "": must be a non-empty string',
+                    '  ModelArmorTemplates "llm" args.response.logging.sanitizeOperation: unknown key (did you mean "sanitizeOperations"?); known keys: templateOperations, sanitizeOperations',
                 ].join("\n"),
             ),
         );
@@ -249,8 +250,8 @@ describe("ModelArmorPolicy", () => {
 
     it("reports under the stack's config keys when the stack validates its guarded-llm:modelArmor object", () => {
         const problems = new Problems("guarded-llm:modelArmor.", { region: "gcp:region" });
-        validateModelArmorPolicyArgs(
-            { region: "nowhere", prompt: { raiFilters: [{ filterType: "VIOLENCE", confidenceLevel: "HIGH" }] } } as unknown as ModelArmorPolicyArgs,
+        validateModelArmorTemplatesArgs(
+            { region: "nowhere", prompt: { raiFilters: [{ filterType: "VIOLENCE", confidenceLevel: "HIGH" }] } } as unknown as ModelArmorTemplatesArgs,
             problems,
         );
         assert.deepStrictEqual(problems.list.map(formatProblem), [
@@ -265,7 +266,7 @@ describe("ModelArmorPolicy", () => {
         assert.strictEqual(await valueOf(result.responseTemplateId), "projects/templates-project/locations/us-central1/templates/llm-response");
         assert.strictEqual(await valueOf(result.promptTemplateId), await valueOf(result.promptTemplate.id));
         assert.strictEqual(prompt(r).project, "templates-project");
-        const component = r.one("guarded-llm:index:ModelArmorPolicy");
+        const component = r.one(componentType("ModelArmorTemplates"));
         assert.strictEqual(component.outputs?.responseTemplateId, "projects/templates-project/locations/us-central1/templates/llm-response");
         assert.ok(r.ofType(TEMPLATE).every((t) => t.parent === component.urn));
     });
@@ -336,14 +337,14 @@ describe("ModelArmorFloorSetting", () => {
     });
 });
 
-describe("ModelArmorPolicy advanced SDP", () => {
+describe("ModelArmorTemplates advanced SDP", () => {
     const INSPECT = "projects/dlp-project/locations/us-central1/inspectTemplates/pii";
 
     it("creates the Model Armor agent and grants it the DLP roles on the DLP templates' project, before the templates", async () => {
         const { resources: r } = await build({ response: { sdp: { inspectTemplate: INSPECT } } });
-        const agent = r.one("gcp:projects/serviceIdentity:ServiceIdentity");
+        const agent = r.one(TYPES.serviceIdentity);
         assert.strictEqual(agent.inputs.service, "modelarmor.googleapis.com");
-        const grants = r.ofType("gcp:projects/iAMMember:IAMMember");
+        const grants = r.ofType(TYPES.projectIamMember);
         assert.deepStrictEqual(grants.map((g) => [g.inputs.project, g.inputs.role, g.inputs.member]).sort(), [
             ["dlp-project", "roles/dlp.reader", "serviceAccount:service-123456789012@gcp-sa-modelarmor.iam.gserviceaccount.com"],
             ["dlp-project", "roles/dlp.user", "serviceAccount:service-123456789012@gcp-sa-modelarmor.iam.gserviceaccount.com"],
@@ -353,9 +354,9 @@ describe("ModelArmorPolicy advanced SDP", () => {
     });
 
     it("grants nothing for basic SDP, or when told not to", async () => {
-        assert.strictEqual((await build()).resources.ofType("gcp:projects/iAMMember:IAMMember").length, 0);
+        assert.strictEqual((await build()).resources.ofType(TYPES.projectIamMember).length, 0);
         const { resources: r } = await build({ prompt: { sdp: { inspectTemplate: INSPECT } }, grantSdpRoles: false });
-        assert.strictEqual(r.ofType("gcp:projects/iAMMember:IAMMember").length, 0);
-        assert.strictEqual(r.ofType("gcp:projects/serviceIdentity:ServiceIdentity").length, 0);
+        assert.strictEqual(r.ofType(TYPES.projectIamMember).length, 0);
+        assert.strictEqual(r.ofType(TYPES.serviceIdentity).length, 0);
     });
 });

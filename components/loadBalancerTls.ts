@@ -1,0 +1,160 @@
+/**
+ * TLS of the load balancer's HTTPS proxy: the three ways to get a certificate, their checks, and the resources each
+ * needs (docs/platform-facts.md#regional-load-balancer).
+ */
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import * as tls from "@pulumi/tls";
+import { Problems } from "./validation";
+
+/** A certificate generated in the program, as the article does with openssl; for development only. */
+export interface SelfSignedTlsArgs {
+    readonly mode: "self-signed";
+}
+
+/** A Google-managed Certificate Manager certificate, authorised by DNS records the user creates. */
+export interface ManagedTlsArgs {
+    readonly mode: "managed";
+    /** Domains of the certificate, e.g. `["llm.example.com"]`; the first one is the endpoint URL's host. */
+    readonly domains: readonly string[];
+}
+
+/** A certificate and private key the user supplies. */
+export interface ProvidedTlsArgs {
+    readonly mode: "provided";
+    /** PEM certificate chain, leaf first. */
+    readonly certificate: pulumi.Input<string>;
+    /** PEM private key of the certificate; stored as a Pulumi secret. */
+    readonly privateKey: pulumi.Input<string>;
+}
+
+export type TlsArgs = SelfSignedTlsArgs | ManagedTlsArgs | ProvidedTlsArgs;
+
+/** A DNS record the user must create. */
+export interface DnsRecord {
+    readonly name: string;
+    readonly type: string;
+    readonly data: string;
+}
+
+export const TLS_MODES = ["self-signed", "managed", "provided"] as const;
+const TLS_FIELDS: Record<(typeof TLS_MODES)[number], readonly string[]> = {
+    "self-signed": [],
+    managed: ["domains"],
+    provided: ["certificate", "privateKey"],
+};
+
+/** The subject of the self-signed certificate: the article's `openssl req -subj`. */
+export const SELF_SIGNED_SUBJECT = {
+    country: "US",
+    province: "CA",
+    locality: "Mountain View",
+    organization: "tech",
+    organizationalUnit: "AI",
+    commonName: "internal.ai",
+} as const;
+
+const DOMAIN_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+export function validateTls(value: Record<string, unknown>, problems: Problems): void {
+    problems.knownKeys(value, ["mode", ...Object.values(TLS_FIELDS).flat()]);
+    if (!problems.oneOf("mode", value.mode, TLS_MODES)) return;
+    const mode = value.mode;
+    for (const [otherMode, fields] of Object.entries(TLS_FIELDS)) {
+        for (const field of fields) {
+            if (otherMode === mode && value[field] === undefined) {
+                problems.add(field, undefined, `is required when tls.mode is "${mode}"`);
+            } else if (otherMode !== mode && value[field] !== undefined) {
+                problems.add(field, undefined, `applies only when tls.mode is "${otherMode}"`);
+            }
+        }
+    }
+    if (mode === "managed" && value.domains !== undefined && problems.array("domains", value.domains)) {
+        if (value.domains.length === 0) problems.add("domains", value.domains, 'must name at least one domain, e.g. ["llm.example.com"]');
+        const seen = new Set<unknown>();
+        value.domains.forEach((domain, i) => {
+            if (seen.has(domain)) problems.add(`domains[${i}]`, domain, "is listed twice");
+            seen.add(domain);
+            problems.matches(`domains[${i}]`, domain, DOMAIN_PATTERN, 'must be a lowercase domain name such as "llm.example.com" (no wildcards)');
+        });
+    }
+    if (mode === "provided") {
+        for (const field of TLS_FIELDS.provided) {
+            if (typeof value[field] === "string") problems.nonEmptyString(field, value[field]);
+        }
+    }
+}
+
+/** The HTTPS proxy's certificate arguments, and the DNS records that authorise a managed certificate. */
+export interface ProxyCertificate {
+    readonly proxyArgs: { sslCertificates?: pulumi.Input<string>[]; certificateManagerCertificates?: pulumi.Input<string>[] };
+    readonly authorizationRecords: pulumi.Input<DnsRecord[]>;
+}
+
+/** Creates the certificate of `tlsArgs.mode` under `parent`. */
+export function proxyCertificate(
+    name: string,
+    tlsArgs: TlsArgs,
+    region: string,
+    project: pulumi.Input<string> | undefined,
+    parent: pulumi.Resource,
+): ProxyCertificate {
+    const sslCertificate = (certificate: pulumi.Input<string>, privateKey: pulumi.Input<string>) =>
+        new gcp.compute.RegionSslCertificate(
+            `${name}-cert`,
+            // Certificates are immutable: a new one replaces the old under a new auto-generated name, created
+            // before the old one is deleted, so the proxy always has one. @pulumi/gcp 9.x also marks both PEMs
+            // secret itself; the explicit wrap keeps the key secret whatever the SDK does.
+            { project, region, certificate, privateKey: pulumi.secret(privateKey) },
+            { parent },
+        );
+    switch (tlsArgs.mode) {
+        case "self-signed": {
+            // openssl genrsa 2048; openssl req -new -x509 -days 365 -subj "/C=US/ST=CA/L=Mountain View/O=tech/OU=AI/CN=internal.ai"
+            const key = new tls.PrivateKey(`${name}-tls-key`, { algorithm: "RSA", rsaBits: 2048 }, { parent });
+            const cert = new tls.SelfSignedCert(
+                `${name}-tls-cert`,
+                {
+                    privateKeyPem: key.privateKeyPem,
+                    subject: SELF_SIGNED_SUBJECT,
+                    // Clients check the name in subjectAltName, not the CN.
+                    dnsNames: [SELF_SIGNED_SUBJECT.commonName],
+                    validityPeriodHours: 365 * 24,
+                    // A `pulumi up` in the last 30 days replaces the certificate before it expires.
+                    earlyRenewalHours: 30 * 24,
+                    allowedUses: ["key_encipherment", "digital_signature", "server_auth"],
+                },
+                { parent },
+            );
+            return { proxyArgs: { sslCertificates: [sslCertificate(cert.certPem, key.privateKeyPem).selfLink] }, authorizationRecords: [] };
+        }
+        case "provided":
+            return {
+                proxyArgs: { sslCertificates: [sslCertificate(tlsArgs.certificate, tlsArgs.privateKey).selfLink] },
+                authorizationRecords: [],
+            };
+        case "managed": {
+            // Regional load balancers cannot use classic Google-managed certificates: a regional Certificate
+            // Manager certificate, DNS-authorised, attached to the proxy directly (no certificate map).
+            const authorizations = tlsArgs.domains.map(
+                (domain, i) =>
+                    new gcp.certificatemanager.DnsAuthorization(
+                        `${name}-dns-auth-${i}`,
+                        { project, location: region, domain, type: "PER_PROJECT_RECORD" },
+                        { parent },
+                    ),
+            );
+            const managed = new gcp.certificatemanager.Certificate(
+                `${name}-cert`,
+                { project, location: region, managed: { domains: [...tlsArgs.domains], dnsAuthorizations: authorizations.map((a) => a.id) } },
+                { parent },
+            );
+            return {
+                proxyArgs: { certificateManagerCertificates: [managed.id] },
+                authorizationRecords: pulumi
+                    .all(authorizations.map((a) => a.dnsResourceRecords))
+                    .apply((records) => records.flat().map(({ name: recordName, type, data }) => ({ name: recordName, type, data }))),
+            };
+        }
+    }
+}

@@ -1,0 +1,106 @@
+/**
+ * How a load balancer's traffic extension calls Model Armor: the regional endpoint, the callout events of each
+ * screening direction, and the `model_armor_settings` metadata, written by the extension component and read back by
+ * the policy pack and the offline plan (docs/platform-facts.md#model-armor-extension).
+ */
+import { isKnown, isPlainObject, Json, parseJson, quote } from "./values";
+import { clientSpellings } from "./ollamaModels";
+
+/** Model Armor's callout endpoint in `region`; the templates must be in that region too. */
+export const modelArmorEndpoint = (region: string) => `modelarmor.${region}.rep.googleapis.com`;
+/** Does `service` name a Model Armor endpoint (of any region)? */
+export const isModelArmorEndpoint = (service: unknown) => typeof service === "string" && service.startsWith("modelarmor.");
+
+/** What Model Armor screens: prompts and responses, or only one side as an explicit choice. */
+export type ScreeningDirection = "both" | "prompts" | "responses";
+export const SCREENING_DIRECTIONS: readonly ScreeningDirection[] = ["both", "prompts", "responses"];
+
+export const REQUEST_BODY = "REQUEST_BODY";
+export const RESPONSE_BODY = "RESPONSE_BODY";
+/** The six events of Google's example: both directions, headers, body and trailers. */
+const REQUEST_EVENTS = ["REQUEST_HEADERS", REQUEST_BODY, "REQUEST_TRAILERS"];
+const RESPONSE_EVENTS = ["RESPONSE_HEADERS", RESPONSE_BODY, "RESPONSE_TRAILERS"];
+
+/** Callout events per direction; request headers are always sent so Model Armor sees which API is called. */
+export function screeningEvents(screen: ScreeningDirection): string[] {
+    if (screen === "prompts") return [...REQUEST_EVENTS];
+    if (screen === "responses") return ["REQUEST_HEADERS", ...RESPONSE_EVENTS];
+    return [...REQUEST_EVENTS, ...RESPONSE_EVENTS];
+}
+
+/** The settings key of the template that screens prompts. */
+export const PROMPT_TEMPLATE_KEY = "user_prompt_template_id";
+/** The settings key of the template that screens responses. */
+export const RESPONSE_TEMPLATE_KEY = "model_response_template_id";
+/** Keys of Agent Gateway authorization extensions, ignored by a load balancer's Model Armor extension. */
+export const AGENT_GATEWAY_KEYS = ["request_template_id", "response_template_id"];
+/** The entry for every model without an entry of its own. */
+export const DEFAULT_MODEL_ENTRY = "default";
+
+/** A template's full path: `projects/P/locations/L/templates/T`; group 1 is the location. */
+export const TEMPLATE_PATH = /^projects\/[^/]+\/locations\/([^/]+)\/templates\/[^/]+$/;
+
+/**
+ * The `model_armor_settings` metadata: ONE string holding a JSON array. One entry per spelling of each served model
+ * (clients may send `gemma` or `gemma:latest`), then `"model": "default"` for the rest.
+ */
+export function encodeModelArmorSettings(
+    screen: ScreeningDirection,
+    promptTemplateId: string,
+    responseTemplateId: string,
+    models: readonly string[] = [],
+): string {
+    const templates = {
+        ...(screen !== "responses" ? { [PROMPT_TEMPLATE_KEY]: promptTemplateId } : {}),
+        ...(screen !== "prompts" ? { [RESPONSE_TEMPLATE_KEY]: responseTemplateId } : {}),
+    };
+    const spellings = new Set(models.flatMap(clientSpellings));
+    return JSON.stringify([...spellings, DEFAULT_MODEL_ENTRY].map((model) => ({ model, ...templates })));
+}
+
+/** The entries of a `model_armor_settings` value and what is wrong with it. */
+export interface DecodedModelArmorSettings {
+    readonly entries: readonly Json[];
+    readonly problems: readonly string[];
+}
+
+/**
+ * Reads a `model_armor_settings` value: ONE string holding a non-empty JSON array of `{model,
+ * user_prompt_template_id?, model_response_template_id?}`, each template a full path in `location` (when known).
+ * Undefined while the value is unknown.
+ */
+export function decodeModelArmorSettings(text: unknown, location?: unknown): DecodedModelArmorSettings | undefined {
+    if (!isKnown(text)) return undefined;
+    if (text === undefined) return { entries: [], problems: ["is missing, so Model Armor has no template to apply"] };
+    if (typeof text !== "string") return { entries: [], problems: [`must be one string holding a JSON array, not ${quote(text)}`] };
+    const parsed = parseJson(text);
+    if (!Array.isArray(parsed) || parsed.length === 0) {
+        return { entries: [], problems: [`must hold a non-empty JSON array, not ${quote(text)}`] };
+    }
+    const problems: string[] = [];
+    const entries = parsed.filter((entry, i): entry is Json => {
+        const at = `[${i}]`;
+        if (!isPlainObject(entry)) {
+            problems.push(`${at} must be an object, not ${quote(entry)}`);
+            return false;
+        }
+        if (typeof entry.model !== "string" || entry.model === "") {
+            problems.push(`${at} needs a "model" ("${DEFAULT_MODEL_ENTRY}" for every model)`);
+        }
+        for (const key of AGENT_GATEWAY_KEYS.filter((k) => k in entry)) {
+            problems.push(`${at} sets ${key}, a key of Agent Gateway extensions that a load balancer's Model Armor extension ignores`);
+        }
+        const templates = [PROMPT_TEMPLATE_KEY, RESPONSE_TEMPLATE_KEY].filter((k) => k in entry);
+        if (templates.length === 0) problems.push(`${at} names no template: set ${PROMPT_TEMPLATE_KEY} and/or ${RESPONSE_TEMPLATE_KEY}`);
+        for (const key of templates) {
+            const region = TEMPLATE_PATH.exec(String(entry[key]))?.[1];
+            if (region === undefined) {
+                problems.push(`${at}.${key} = ${quote(entry[key])} is not a template path projects/P/locations/L/templates/T`);
+            } else if (location !== undefined && isKnown(location) && region !== location) {
+                problems.push(`${at}.${key} is a template in ${region}, but Model Armor is called in ${location}`);
+            }
+        }
+        return true;
+    });
+    return { entries, problems };
+}

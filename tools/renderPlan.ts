@@ -1,0 +1,101 @@
+/** The offline plan as text: the resources as a tree with their key settings, the outputs, routes and warnings. */
+import { TYPES } from "../components/pure/resourceTypes";
+import { valueAt } from "../components/pure/values";
+import { RecordedResource } from "./mockRuntime";
+import { Plan } from "./planner";
+import { formatViolations } from "./policyRunner";
+import { renderRoutes } from "./routeReport";
+
+/** Input paths worth a glance, per resource type; other types show their first few plain inputs. */
+const KEY_SETTINGS: Record<string, string[]> = {
+    [TYPES.cloudRunService]: [
+        "template.containers.0.image", "ingress", "invokerIamDisabled", "defaultUriDisabled",
+        "template.nodeSelector.accelerator", "template.gpuZonalRedundancyDisabled",
+        "template.containers.0.resources.limits", "template.maxInstanceRequestConcurrency", "template.timeout",
+        "template.scaling", "template.containers.0.volumeMounts.0.mountPath", "template.volumes.0.gcs.readOnly",
+    ],
+    [TYPES.cloudRunJob]: ["template.template.containers.0.args", "runExecutionToken", "template.template.volumes.0.gcs.readOnly"],
+    [TYPES.bucket]: ["location", "uniformBucketLevelAccess", "publicAccessPrevention", "forceDestroy"],
+    [TYPES.bucketIamMember]: ["role", "member"],
+    [TYPES.serviceAccount]: ["accountId"],
+    [TYPES.projectService]: ["service"],
+    [TYPES.projectIamMember]: ["project", "role", "member"],
+    [TYPES.subnetwork]: ["network", "ipCidrRange", "purpose", "role"],
+    [TYPES.networkEndpointGroup]: ["networkEndpointType", "cloudRun.service"],
+    [TYPES.backendService]: ["loadBalancingScheme", "protocol", "logConfig", "securityPolicy"],
+    [TYPES.urlMap]: ["defaultRouteAction.faultInjectionPolicy.abort", "defaultUrlRedirect"],
+    [TYPES.sslCertificate]: ["certificate", "privateKey"],
+    [TYPES.sslPolicy]: ["profile", "minTlsVersion"],
+    [TYPES.httpsProxy]: ["sslPolicy", "sslCertificates", "certificateManagerCertificates"],
+    [TYPES.httpProxy]: ["urlMap"],
+    [TYPES.address]: ["addressType", "networkTier"],
+    [TYPES.forwardingRule]: ["portRange", "loadBalancingScheme", "network", "networkTier", "target"],
+    [TYPES.tlsPrivateKey]: ["algorithm", "rsaBits"],
+    [TYPES.tlsSelfSignedCert]: ["subject", "validityPeriodHours"],
+    [TYPES.dnsAuthorization]: ["domain", "type"],
+    [TYPES.certificateManagerCertificate]: ["managed.domains"],
+    [TYPES.modelArmorTemplate]: [
+        "templateId", "filterConfig.raiSettings.raiFilters", "filterConfig.piAndJailbreakFilterSettings",
+        "filterConfig.maliciousUriFilterSettings", "filterConfig.sdpSettings", "templateMetadata",
+    ],
+    [TYPES.trafficExtension]: [
+        "forwardingRules", "extensionChains.0.matchCondition.celExpression", "extensionChains.0.extensions.0.service",
+        "extensionChains.0.extensions.0.supportedEvents", "extensionChains.0.extensions.0.failOpen",
+        "extensionChains.0.extensions.0.timeout", "extensionChains.0.extensions.0.metadata.model_armor_settings",
+    ],
+};
+
+/** The resources as an indented tree, each with its key settings. */
+export function renderTree(plan: Plan): string {
+    const children = new Map<string | undefined, RecordedResource[]>();
+    for (const r of plan.resources) {
+        const siblings = children.get(r.parent) ?? [];
+        siblings.push(r);
+        children.set(r.parent, siblings);
+    }
+    const lines: string[] = [];
+    const visit = (r: RecordedResource, depth: number) => {
+        const flags = [r.protect ? "protected" : "", r.retainOnDelete ? "retained on delete" : ""].filter(Boolean);
+        lines.push(`${"  ".repeat(depth)}${r.type} ${r.name}${flags.length ? ` [${flags.join(", ")}]` : ""}`);
+        for (const [path, value] of keySettings(r)) lines.push(`${"  ".repeat(depth + 2)}${path}: ${formatValue(value)}`);
+        for (const child of children.get(r.urn) ?? []) visit(child, depth + 1);
+    };
+    for (const r of children.get(undefined) ?? []) visit(r, 0);
+    return lines.join("\n");
+}
+
+function keySettings(r: RecordedResource): [string, unknown][] {
+    if (!r.custom) return [];
+    const paths = KEY_SETTINGS[r.type];
+    if (paths) {
+        return paths.map((p): [string, unknown] => [p, valueAt(r.inputs, p)]).filter(([, v]) => v !== undefined);
+    }
+    return Object.entries(r.inputs)
+        .filter(([k, v]) => typeof v !== "object" && !["name", "project"].includes(k))
+        .slice(0, 6);
+}
+
+
+/** One line per value: compute self links shortened to their project-relative path, long values cut. */
+function formatValue(value: unknown): string {
+    const text = (typeof value === "string" ? value : JSON.stringify(value)).replace(/https:\/\/www\.googleapis\.com\/compute\/v1\//g, "");
+    return text.length > 160 ? `${text.slice(0, 157)}...` : text;
+}
+
+/** The whole human-readable plan: the tree, the stack outputs and the warnings. */
+export function renderPlan(plan: Plan): string {
+    const sections = [
+        `Plan for stack "${plan.stack}": ${plan.resources.filter((r) => r.custom).length} resources`,
+        "",
+        renderTree(plan),
+        "",
+        "Stack outputs:",
+        // The route table gets a section of its own below.
+        ...Object.entries(plan.outputs).filter(([k]) => k !== "routeTable").map(([k, v]) => `  ${k}: ${formatValue(v)}`),
+    ];
+    const routes = renderRoutes(plan.resources);
+    if (routes.length > 0) sections.push("", ...routes);
+    if (plan.warnings.length > 0) sections.push(...(routes.length ? [] : [""]), "Warnings:", ...plan.warnings.map((w) => `  - ${w}`), "");
+    sections.push(formatViolations(plan.violations));
+    return sections.join("\n");
+}
