@@ -44,7 +44,11 @@ export function validateCloudArmorEdgeProtectionArgs(args: CloudArmorEdgeProtect
     if (args.allowedSourceRanges !== undefined && problems.array("allowedSourceRanges", args.allowedSourceRanges)) {
         const ranges: unknown[] = [...args.allowedSourceRanges];
         if (ranges.length === 0 || ranges.length > MAX_SOURCE_RANGES) {
-            problems.add("allowedSourceRanges", ranges, `must list 1 to ${MAX_SOURCE_RANGES} CIDR ranges (leave it out to admit every source)`);
+            problems.add(
+                "allowedSourceRanges",
+                ranges,
+                `must list 1 to ${MAX_SOURCE_RANGES} CIDR ranges (leave it out to admit every source)`,
+            );
         }
         ranges.forEach((range, i) => {
             if (parseCidr(range) === undefined) {
@@ -69,10 +73,15 @@ export class CloudArmorEdgeProtection extends pulumi.ComponentResource {
 
     constructor(name: string, args: CloudArmorEdgeProtectionArgs, opts?: pulumi.ComponentResourceOptions) {
         checkComponentArgs("CloudArmorEdgeProtection", name, args, validateCloudArmorEdgeProtectionArgs);
-        super(componentType("CloudArmorEdgeProtection"), name, {}, {
-            ...opts,
-            aliases: [...(opts?.aliases ?? []), { type: componentType("EdgeSecurityPolicy") }],
-        });
+        super(
+            componentType("CloudArmorEdgeProtection"),
+            name,
+            {},
+            {
+                ...opts,
+                aliases: [...(opts?.aliases ?? []), { type: componentType("EdgeSecurityPolicy") }],
+            },
+        );
         const { requestsPerMinutePerClient } = { ...CLOUD_ARMOR_EDGE_PROTECTION_DEFAULTS, ...definedOnly(args) };
 
         const allowlist = args.allowedSourceRanges ? [...args.allowedSourceRanges] : undefined;
@@ -83,7 +92,8 @@ export class CloudArmorEdgeProtection extends pulumi.ComponentResource {
                 project: args.project,
                 region: args.region,
                 type: "CLOUD_ARMOR",
-                description: "guarded-llm edge protection: per-client rate limit" + (allowlist ? " and source allowlist" : ""),
+                description:
+                    "guarded-llm edge protection: per-client rate limit" + (allowlist ? " and source allowlist" : ""),
                 rules: [
                     {
                         priority: THROTTLE_PRIORITY,

@@ -22,7 +22,12 @@ import {
 } from "./modelArmorTrafficExtension";
 import { ModelBucket } from "./modelBucket";
 import { OllamaService } from "./ollamaService";
-import { OLLAMA_SERVICE_ARG_KEYS, OLLAMA_SERVICE_NAME_LIMIT, OllamaServiceArgs, validateOllamaServiceArgs } from "./ollamaServiceArgs";
+import {
+    OLLAMA_SERVICE_ARG_KEYS,
+    OLLAMA_SERVICE_NAME_LIMIT,
+    OllamaServiceArgs,
+    validateOllamaServiceArgs,
+} from "./ollamaServiceArgs";
 import { ENDPOINT_APIS, ProjectApis } from "./projectApis";
 import { routedPaths } from "./pure/allowlistUrlMap";
 import { componentType } from "./pure/resourceTypes";
@@ -82,7 +87,9 @@ export const GUARDED_LLM_ENDPOINT_ARG_KEYS = declareArgKeys<GuardedLlmEndpointAr
 });
 
 /** The keys of each object part of the endpoint's args: the keys of the component each part configures. */
-export const ENDPOINT_PART_KEYS: Readonly<Record<"ollama" | "loadBalancer" | "modelArmor" | "cloudArmor", readonly string[]>> = {
+export const ENDPOINT_PART_KEYS: Readonly<
+    Record<"ollama" | "loadBalancer" | "modelArmor" | "cloudArmor", readonly string[]>
+> = {
     ollama: OLLAMA_SERVICE_ARG_KEYS.config,
     loadBalancer: REGIONAL_HTTPS_LOAD_BALANCER_ARG_KEYS.config,
     modelArmor: [...MODEL_ARMOR_TEMPLATES_ARG_KEYS.config, ...SCREENING_OPTION_KEYS.config],
@@ -109,12 +116,24 @@ export function validateGuardedLlmEndpointArgs(
             problems.under(`${part}.`).knownKeys(value, keys);
             return [part, value];
         }),
-    ) as { ollama?: EndpointOllamaArgs; loadBalancer?: EndpointLoadBalancerArgs; modelArmor?: EndpointModelArmorArgs; cloudArmor?: EndpointCloudArmorArgs };
+    ) as {
+        ollama?: EndpointOllamaArgs;
+        loadBalancer?: EndpointLoadBalancerArgs;
+        modelArmor?: EndpointModelArmorArgs;
+        cloudArmor?: EndpointCloudArmorArgs;
+    };
     const region = { region: regionKey };
     const { ollama, loadBalancer, modelArmor, cloudArmor } = parts;
-    if (ollama) validateOllamaServiceArgs({ ...ollama, region: args.region, modelBucketName: "" }, problems.under("ollama.", region));
+    if (ollama)
+        validateOllamaServiceArgs(
+            { ...ollama, region: args.region, modelBucketName: "" },
+            problems.under("ollama.", region),
+        );
     if (loadBalancer) {
-        validateRegionalHttpsLoadBalancerArgs({ ...loadBalancer, region: args.region, cloudRunService: "" }, problems.under("loadBalancer.", region));
+        validateRegionalHttpsLoadBalancerArgs(
+            { ...loadBalancer, region: args.region, cloudRunService: "" },
+            problems.under("loadBalancer.", region),
+        );
     }
     if (modelArmor) {
         const { screen, failOpen, timeout, ...templates } = modelArmor;
@@ -122,9 +141,16 @@ export function validateGuardedLlmEndpointArgs(
         validateScreeningOptions({ screen, failOpen, timeout }, problems.under("modelArmor."));
     }
     if (args.cloudArmor !== undefined && cloudArmor) {
-        validateCloudArmorEdgeProtectionArgs({ ...cloudArmor, region: args.region }, problems.under("cloudArmor.", region));
+        validateCloudArmorEdgeProtectionArgs(
+            { ...cloudArmor, region: args.region },
+            problems.under("cloudArmor.", region),
+        );
         if (loadBalancer?.securityPolicy !== undefined) {
-            problems.add("cloudArmor", undefined, "give either cloudArmor (a policy made here) or loadBalancer.securityPolicy (your own), not both");
+            problems.add(
+                "cloudArmor",
+                undefined,
+                "give either cloudArmor (a policy made here) or loadBalancer.securityPolicy (your own), not both",
+            );
         }
     }
     if (args.enableApis !== undefined) problems.boolean("enableApis", args.enableApis);
@@ -135,9 +161,14 @@ export function guardedLlmEndpointWarnings(args: GuardedLlmEndpointArgs): string
     const warnings: string[] = [];
     const { screen, failOpen } = resolveScreeningOptions(args.modelArmor ?? {});
     if (screen !== "both") warnings.push(`modelArmor.screen is "${screen}": Model Armor screens ${screen} only`);
-    if (failOpen) warnings.push("modelArmor.failOpen is true: when a Model Armor callout fails or times out, traffic passes UNSCREENED");
+    if (failOpen)
+        warnings.push(
+            "modelArmor.failOpen is true: when a Model Armor callout fails or times out, traffic passes UNSCREENED",
+        );
     if (args.ollama?.insecureAllowAllIngress) {
-        warnings.push("ollama.insecureAllowAllIngress is true: the service is reachable from the internet without the load balancer, its path allowlist or Model Armor");
+        warnings.push(
+            "ollama.insecureAllowAllIngress is true: the service is reachable from the internet without the load balancer, its path allowlist or Model Armor",
+        );
     }
     return warnings;
 }
@@ -200,7 +231,11 @@ export class GuardedLlmEndpoint extends pulumi.ComponentResource {
             { parent: this },
         );
         if (args.cloudArmor) {
-            this.cloudArmor = new CloudArmorEdgeProtection(`${name}-edge`, { ...args.cloudArmor, region, project }, { parent: this });
+            this.cloudArmor = new CloudArmorEdgeProtection(
+                `${name}-edge`,
+                { ...args.cloudArmor, region, project },
+                { parent: this },
+            );
         }
         this.loadBalancer = new RegionalHttpsLoadBalancer(
             `${name}-lb`,

@@ -28,7 +28,11 @@ export {
     SdpSetting,
 } from "./modelArmorPresets";
 export { ModelArmorTemplates, ModelArmorTemplatesArgs } from "./modelArmorTemplates";
-export { ModelArmorTrafficExtension, ModelArmorTrafficExtensionArgs, ScreeningOptions } from "./modelArmorTrafficExtension";
+export {
+    ModelArmorTrafficExtension,
+    ModelArmorTrafficExtensionArgs,
+    ScreeningOptions,
+} from "./modelArmorTrafficExtension";
 export { BUCKET_READ_ROLE, BUCKET_READ_WRITE_ROLE, grantBucketRole, ModelBucket, ModelBucketArgs } from "./modelBucket";
 export { OllamaService } from "./ollamaService";
 export { DEFAULT_OLLAMA_IMAGE, ModelPullJobArgs, OllamaServiceArgs } from "./ollamaServiceArgs";

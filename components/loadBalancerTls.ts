@@ -70,12 +70,18 @@ export function validateTls(value: Record<string, unknown>, problems: Problems):
         }
     }
     if (mode === "managed" && value.domains !== undefined && problems.array("domains", value.domains)) {
-        if (value.domains.length === 0) problems.add("domains", value.domains, 'must name at least one domain, e.g. ["llm.example.com"]');
+        if (value.domains.length === 0)
+            problems.add("domains", value.domains, 'must name at least one domain, e.g. ["llm.example.com"]');
         const seen = new Set<unknown>();
         value.domains.forEach((domain, i) => {
             if (seen.has(domain)) problems.add(`domains[${i}]`, domain, "is listed twice");
             seen.add(domain);
-            problems.matches(`domains[${i}]`, domain, DOMAIN_PATTERN, 'must be a lowercase domain name such as "llm.example.com" (no wildcards)');
+            problems.matches(
+                `domains[${i}]`,
+                domain,
+                DOMAIN_PATTERN,
+                'must be a lowercase domain name such as "llm.example.com" (no wildcards)',
+            );
         });
     }
     if (mode === "provided") {
@@ -87,7 +93,10 @@ export function validateTls(value: Record<string, unknown>, problems: Problems):
 
 /** The HTTPS proxy's certificate arguments, and the DNS records that authorise a managed certificate. */
 export interface ProxyCertificate {
-    readonly proxyArgs: { sslCertificates?: pulumi.Input<string>[]; certificateManagerCertificates?: pulumi.Input<string>[] };
+    readonly proxyArgs: {
+        sslCertificates?: pulumi.Input<string>[];
+        certificateManagerCertificates?: pulumi.Input<string>[];
+    };
     readonly authorizationRecords: pulumi.Input<DnsRecord[]>;
 }
 
@@ -126,7 +135,10 @@ export function proxyCertificate(
                 },
                 { parent },
             );
-            return { proxyArgs: { sslCertificates: [sslCertificate(cert.certPem, key.privateKeyPem).selfLink] }, authorizationRecords: [] };
+            return {
+                proxyArgs: { sslCertificates: [sslCertificate(cert.certPem, key.privateKeyPem).selfLink] },
+                authorizationRecords: [],
+            };
         }
         case "provided":
             return {
@@ -146,14 +158,20 @@ export function proxyCertificate(
             );
             const managed = new gcp.certificatemanager.Certificate(
                 `${name}-cert`,
-                { project, location: region, managed: { domains: [...tlsArgs.domains], dnsAuthorizations: authorizations.map((a) => a.id) } },
+                {
+                    project,
+                    location: region,
+                    managed: { domains: [...tlsArgs.domains], dnsAuthorizations: authorizations.map((a) => a.id) },
+                },
                 { parent },
             );
             return {
                 proxyArgs: { certificateManagerCertificates: [managed.id] },
                 authorizationRecords: pulumi
                     .all(authorizations.map((a) => a.dnsResourceRecords))
-                    .apply((records) => records.flat().map(({ name: recordName, type, data }) => ({ name: recordName, type, data }))),
+                    .apply((records) =>
+                        records.flat().map(({ name: recordName, type, data }) => ({ name: recordName, type, data })),
+                    ),
             };
         }
     }

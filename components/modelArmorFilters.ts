@@ -68,11 +68,19 @@ function validateSdp(sdp: unknown, problems: Problems): void {
     const expected = (kind: string, collection: string, id: string) =>
         `must be the full path of a Sensitive Data Protection ${kind} template, ` +
         `e.g. "projects/my-project/locations/us-central1/${collection}/${id}"`;
-    problems.matches("sdp.inspectTemplate", sdp.inspectTemplate, INSPECT_TEMPLATE_PATTERN,
-        expected("inspect", "inspectTemplates", "pii"));
+    problems.matches(
+        "sdp.inspectTemplate",
+        sdp.inspectTemplate,
+        INSPECT_TEMPLATE_PATTERN,
+        expected("inspect", "inspectTemplates", "pii"),
+    );
     if (sdp.deidentifyTemplate !== undefined) {
-        problems.matches("sdp.deidentifyTemplate", sdp.deidentifyTemplate, DEIDENTIFY_TEMPLATE_PATTERN,
-            expected("de-identify", "deidentifyTemplates", "redact"));
+        problems.matches(
+            "sdp.deidentifyTemplate",
+            sdp.deidentifyTemplate,
+            DEIDENTIFY_TEMPLATE_PATTERN,
+            expected("de-identify", "deidentifyTemplates", "redact"),
+        );
     }
 }
 
@@ -90,8 +98,15 @@ export function filterConfigOf(filters: ModelArmorFilterOverrides): gcpInput.mod
         maliciousUriFilterSettings:
             maliciousUri === undefined ? undefined : { filterEnforcement: filterEnforcementOf(maliciousUri) },
         sdpSettings:
-            sdp === undefined ? undefined
-            : typeof sdp === "boolean" ? { basicConfig: { filterEnforcement: filterEnforcementOf(sdp) } }
-            : { advancedConfig: { inspectTemplate: sdp.inspectTemplate, deidentifyTemplate: sdp.deidentifyTemplate } },
+            sdp === undefined
+                ? undefined
+                : typeof sdp === "boolean"
+                  ? { basicConfig: { filterEnforcement: filterEnforcementOf(sdp) } }
+                  : {
+                        advancedConfig: {
+                            inspectTemplate: sdp.inspectTemplate,
+                            deidentifyTemplate: sdp.deidentifyTemplate,
+                        },
+                    },
     };
 }

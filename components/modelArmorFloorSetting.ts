@@ -31,9 +31,12 @@ const FLOOR_SETTING_ARG_KEYS = declareArgKeys<ModelArmorFloorSettingArgs>()({
 export function validateModelArmorFloorSettingArgs(args: ModelArmorFloorSettingArgs, problems: Problems): void {
     problems.knownKeys(args as object as Record<string, unknown>, FLOOR_SETTING_ARG_KEYS.codeOnly);
     if (args.acknowledgeProjectWideSingleton !== true) {
-        problems.add("acknowledgeProjectWideSingleton", args.acknowledgeProjectWideSingleton,
+        problems.add(
+            "acknowledgeProjectWideSingleton",
+            args.acknowledgeProjectWideSingleton,
             "must be true: a project has one floor setting for all its templates; this overwrites it, " +
-                "and removing it from the program leaves it in place");
+                "and removing it from the program leaves it in place",
+        );
     }
     // An Output or a Promise is checked by the resource that produces it.
     if (typeof args.project !== "object") problems.nonEmptyString("project", args.project);
@@ -42,8 +45,11 @@ export function validateModelArmorFloorSettingArgs(args: ModelArmorFloorSettingA
         filters.knownKeys(args.filters, MODEL_ARMOR_FILTER_KEYS);
         validateModelArmorFilters(args.filters, filters);
         if (Object.keys(args.filters).length === 0) {
-            problems.add("filters", args.filters,
-                "must require at least one filter: an empty floor would replace the project's floor with none");
+            problems.add(
+                "filters",
+                args.filters,
+                "must require at least one filter: an empty floor would replace the project's floor with none",
+            );
         }
     }
     if (args.enforce !== undefined) problems.boolean("enforce", args.enforce);

@@ -134,11 +134,15 @@ export interface ModelArmorTemplateOverrides extends ModelArmorFilterOverrides {
     readonly ignorePartialInvocationFailures?: boolean;
 }
 
-
 /** The keys of {@link ModelArmorFilterOverrides}. */
 export const MODEL_ARMOR_FILTER_KEYS = ["raiFilters", "piAndJailbreak", "maliciousUri", "sdp"] as const;
 export const TEMPLATE_OVERRIDE_KEYS = [
-    ...MODEL_ARMOR_FILTER_KEYS, "enforcement", "errorCode", "errorMessage", "multiLanguageDetection", "logging",
+    ...MODEL_ARMOR_FILTER_KEYS,
+    "enforcement",
+    "errorCode",
+    "errorMessage",
+    "multiLanguageDetection",
+    "logging",
     "ignorePartialInvocationFailures",
 ] as const;
 export const RAI_FILTER_KEYS = ["filterType", "confidenceLevel"] as const;
@@ -158,7 +162,8 @@ export const ERROR_CODE_RANGE = [400, 999] as const;
 const all = (confidenceLevel: ConfidenceLevel): RaiFilter[] =>
     RAI_FILTER_TYPES.map((filterType) => ({ filterType, confidenceLevel }));
 const LOGGING_ON: LoggingSetting = { templateOperations: true, sanitizeOperations: true };
-const ARTICLE_MESSAGE = "Guardian, a critical flaw has been detected in the very incantation you are attempting to cast.";
+const ARTICLE_MESSAGE =
+    "Guardian, a critical flaw has been detected in the very incantation you are attempting to cast.";
 
 /**
  * The article's single template, flag by flag. It leaves enforcement unset, which the API defines as
@@ -248,9 +253,7 @@ function applyOverrides(
  * tests and the offline plan (which template screens what). Expects args that passed
  * the templates validator.
  */
-export function resolveModelArmorSettings(
-    args: ModelArmorSettingsChoice,
-): ModelArmorTemplatesSettings {
+export function resolveModelArmorSettings(args: ModelArmorSettingsChoice): ModelArmorTemplatesSettings {
     const preset = args.preset ?? DEFAULT_MODEL_ARMOR_PRESET;
     return {
         preset,
@@ -262,7 +265,9 @@ export function resolveModelArmorSettings(
 /** The projects of the DLP templates that advanced SDP uses, each once; empty when no template uses it. */
 export function dlpProjectsOf(settings: ModelArmorTemplatesSettings): string[] {
     const paths = [settings.prompt.sdp, settings.response.sdp].flatMap((sdp) =>
-        typeof sdp === "object" ? [sdp.inspectTemplate, ...(sdp.deidentifyTemplate ? [sdp.deidentifyTemplate] : [])] : [],
+        typeof sdp === "object"
+            ? [sdp.inspectTemplate, ...(sdp.deidentifyTemplate ? [sdp.deidentifyTemplate] : [])]
+            : [],
     );
     return [...new Set(paths.map((p) => p.split("/")[1]))];
 }

@@ -69,8 +69,11 @@ function validateTemplateOverrides(overrides: Record<string, unknown>, problems:
         // Every preset logs screenings; refuse the one explicit way to tune blind (Google's Model Armor best
         // practices: without Cloud Logging, inspect-only yields no useful information).
         if (enforcement === "INSPECT_ONLY" && logging.sanitizeOperations === false) {
-            problems.add("logging.sanitizeOperations", false,
-                "must stay true while enforcement is INSPECT_ONLY: inspect-only findings are only recorded in Cloud Logging");
+            problems.add(
+                "logging.sanitizeOperations",
+                false,
+                "must stay true while enforcement is INSPECT_ONLY: inspect-only findings are only recorded in Cloud Logging",
+            );
         }
     }
 }
@@ -136,10 +139,15 @@ export class ModelArmorTemplates extends pulumi.ComponentResource {
 
     constructor(name: string, args: ModelArmorTemplatesArgs, opts?: pulumi.ComponentResourceOptions) {
         checkComponentArgs("ModelArmorTemplates", name, args, validateModelArmorTemplatesArgs);
-        super(componentType("ModelArmorTemplates"), name, {}, {
-            ...opts,
-            aliases: [...(opts?.aliases ?? []), { type: componentType("ModelArmorPolicy") }],
-        });
+        super(
+            componentType("ModelArmorTemplates"),
+            name,
+            {},
+            {
+                ...opts,
+                aliases: [...(opts?.aliases ?? []), { type: componentType("ModelArmorPolicy") }],
+            },
+        );
 
         this.settings = resolveModelArmorSettings(args);
         // Advanced SDP fails until the agent holds its DLP roles, so the templates come after the grants.
@@ -175,7 +183,11 @@ export class ModelArmorTemplates extends pulumi.ComponentResource {
     private grantSdpRoles(name: string, project: pulumi.Input<string> | undefined): gcp.projects.IAMMember[] {
         const dlpProjects = dlpProjectsOf(this.settings);
         if (dlpProjects.length === 0) return [];
-        const agent = new gcp.projects.ServiceIdentity(`${name}-agent`, { project, service: "modelarmor.googleapis.com" }, { parent: this });
+        const agent = new gcp.projects.ServiceIdentity(
+            `${name}-agent`,
+            { project, service: "modelarmor.googleapis.com" },
+            { parent: this },
+        );
         return dlpProjects.flatMap((dlpProject) =>
             ["roles/dlp.user", "roles/dlp.reader"].map(
                 (role) =>

@@ -25,7 +25,10 @@ export interface ScreeningOptions {
     readonly timeout?: string;
 }
 
-export const SCREENING_OPTION_KEYS = declareArgKeys<ScreeningOptions>()({ config: ["screen", "failOpen", "timeout"], codeOnly: [] });
+export const SCREENING_OPTION_KEYS = declareArgKeys<ScreeningOptions>()({
+    config: ["screen", "failOpen", "timeout"],
+    codeOnly: [],
+});
 export const SCREENING_DEFAULTS: Required<ScreeningOptions> = { screen: "both", failOpen: false, timeout: "1s" };
 
 /** Applies the defaults of the screening options: the one place they are written. */
@@ -69,8 +72,18 @@ export interface ModelArmorTrafficExtensionArgs extends ScreeningOptions {
 const TRAFFIC_EXTENSION_ARG_KEYS = declareArgKeys<ModelArmorTrafficExtensionArgs>()({
     config: [],
     codeOnly: [
-        "screen", "failOpen", "timeout", "region", "project", "forwardingRuleSelfLink", "promptTemplateId",
-        "responseTemplateId", "screenedPaths", "models", "templateProject", "grantServiceAgentRoles",
+        "screen",
+        "failOpen",
+        "timeout",
+        "region",
+        "project",
+        "forwardingRuleSelfLink",
+        "promptTemplateId",
+        "responseTemplateId",
+        "screenedPaths",
+        "models",
+        "templateProject",
+        "grantServiceAgentRoles",
     ],
 });
 
@@ -103,11 +116,18 @@ export function validateModelArmorTrafficExtensionArgs(args: ModelArmorTrafficEx
     problems.knownKeys(args as object as Record<string, unknown>, TRAFFIC_EXTENSION_ARG_KEYS.codeOnly);
     problems.region("region", args.region);
     validateScreeningOptions(args, problems);
-    if (args.grantServiceAgentRoles !== undefined) problems.boolean("grantServiceAgentRoles", args.grantServiceAgentRoles);
+    if (args.grantServiceAgentRoles !== undefined)
+        problems.boolean("grantServiceAgentRoles", args.grantServiceAgentRoles);
     if (problems.array("screenedPaths", args.screenedPaths)) {
-        if (args.screenedPaths.length === 0) problems.add("screenedPaths", args.screenedPaths, "must name at least one path");
+        if (args.screenedPaths.length === 0)
+            problems.add("screenedPaths", args.screenedPaths, "must name at least one path");
         args.screenedPaths.forEach((p, i) =>
-            problems.matches(`screenedPaths[${i}]`, p, /^\/[^\s"\\?#]*$/, 'must be a path starting with "/", e.g. "/v1/chat/completions"'),
+            problems.matches(
+                `screenedPaths[${i}]`,
+                p,
+                /^\/[^\s"\\?#]*$/,
+                'must be a path starting with "/", e.g. "/v1/chat/completions"',
+            ),
         );
     }
     if (args.models !== undefined && problems.array("models", args.models)) {
@@ -176,7 +196,8 @@ export class ModelArmorTrafficExtension extends pulumi.ComponentResource {
         // The grants come after the extension: public notes disagree on whether the agent exists before the first
         // extension of the project does, and a grant to a missing account fails the deploy. Until the roles
         // propagate, callouts fail and the extension fails closed (500s), never open.
-        this.serviceAgentGrants = args.grantServiceAgentRoles === false ? [] : this.grantServiceAgent(name, project, args);
+        this.serviceAgentGrants =
+            args.grantServiceAgentRoles === false ? [] : this.grantServiceAgent(name, project, args);
         this.registerOutputs({ settings: this.settings });
     }
 

@@ -5,7 +5,11 @@ import { createHash } from "crypto";
  * characters. Longer names are cut and end in a hash of the whole name, so two components never collide.
  */
 export function boundedSlug(name: string, maxLength: number): string {
-    const slug = name.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^[^a-z]+/, "").replace(/-+$/, "");
+    const slug = name
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, "-")
+        .replace(/^[^a-z]+/, "")
+        .replace(/-+$/, "");
     const base = slug === "" ? "guarded-llm" : slug;
     return base.length <= maxLength ? base : `${base.slice(0, maxLength - 7).replace(/-+$/, "")}-${shortHash(base, 6)}`;
 }

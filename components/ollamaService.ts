@@ -67,7 +67,11 @@ export class OllamaService extends pulumi.ComponentResource {
     private account(name: string, suffix: string, purpose: string, args: ResolvedOllamaServiceArgs) {
         return new gcp.serviceaccount.Account(
             `${name}-${suffix}`,
-            { project: args.project, accountId: serviceAccountId(name, suffix), displayName: `guarded-llm ${name}: ${purpose}` },
+            {
+                project: args.project,
+                accountId: serviceAccountId(name, suffix),
+                displayName: `guarded-llm ${name}: ${purpose}`,
+            },
             { parent: this },
         );
     }
@@ -86,7 +90,10 @@ export class OllamaService extends pulumi.ComponentResource {
     /** The model volume, and where the container mounts it. */
     private modelVolume(args: ResolvedOllamaServiceArgs, readOnly: boolean) {
         return {
-            volume: { name: MODEL_VOLUME, gcs: { bucket: args.modelBucketName, readOnly, mountOptions: [...args.modelMountOptions] } },
+            volume: {
+                name: MODEL_VOLUME,
+                gcs: { bucket: args.modelBucketName, readOnly, mountOptions: [...args.modelMountOptions] },
+            },
             mount: { name: MODEL_VOLUME, mountPath: args.modelsMountPath },
             env: { name: "OLLAMA_MODELS", value: args.modelsMountPath },
         };
@@ -155,7 +162,9 @@ export class OllamaService extends pulumi.ComponentResource {
                 location: args.region,
                 // Stateless and rebuilt from code; protection would only block `pulumi destroy`.
                 deletionProtection: false,
-                ingress: args.insecureAllowAllIngress ? "INGRESS_TRAFFIC_ALL" : "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER",
+                ingress: args.insecureAllowAllIngress
+                    ? "INGRESS_TRAFFIC_ALL"
+                    : "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER",
                 // The load balancer mints no identity token, so an IAM check would reject every request; this
                 // is Google's recommended alternative to granting allUsers roles/run.invoker.
                 invokerIamDisabled: true,

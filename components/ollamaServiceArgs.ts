@@ -71,9 +71,24 @@ export interface OllamaServiceArgs {
 
 export const OLLAMA_SERVICE_ARG_KEYS = declareArgKeys<OllamaServiceArgs>()({
     config: [
-        "image", "gpuType", "gpuZonalRedundancy", "cpu", "memory", "concurrency", "numParallel", "timeoutSeconds",
-        "minInstances", "maxInstances", "port", "modelsMountPath", "models", "modelMountOptions", "pullJob",
-        "enableRunAppUrl", "insecureAllowAllIngress", "labels",
+        "image",
+        "gpuType",
+        "gpuZonalRedundancy",
+        "cpu",
+        "memory",
+        "concurrency",
+        "numParallel",
+        "timeoutSeconds",
+        "minInstances",
+        "maxInstances",
+        "port",
+        "modelsMountPath",
+        "models",
+        "modelMountOptions",
+        "pullJob",
+        "enableRunAppUrl",
+        "insecureAllowAllIngress",
+        "labels",
     ],
     codeOnly: ["region", "project", "modelBucketName"],
 });
@@ -130,14 +145,20 @@ export function resolveOllamaServiceArgs(args: OllamaServiceArgs): ResolvedOllam
  * Cloud Run job names plus their run token stay under 63 characters: the job is auto-named `<name>-model-pull-xxxxxxx`
  * and its token is 14 characters. (Service names, at most 49, are then within bounds too.)
  */
-export const OLLAMA_SERVICE_NAME_LIMIT = [29, "the model-pull job's generated name plus its run token must stay under 63 characters"] as const;
+export const OLLAMA_SERVICE_NAME_LIMIT = [
+    29,
+    "the model-pull job's generated name plus its run token must stay under 63 characters",
+] as const;
 
 /** An image reference with a tag or digest; `latest` and untagged references are refused. */
 const IMAGE_PATTERN = /^[a-z0-9]([a-z0-9._\-/:]*[a-z0-9])?(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}|@sha256:[a-f0-9]{64})$/;
 const MOUNT_OPTION_PATTERN = /^[a-z][a-z0-9-]*(:[a-z0-9-]+)?(=.+)?$/;
 
 export function validateOllamaServiceArgs(args: OllamaServiceArgs, problems: Problems): void {
-    problems.knownKeys(args as object as Record<string, unknown>, [...OLLAMA_SERVICE_ARG_KEYS.config, ...OLLAMA_SERVICE_ARG_KEYS.codeOnly]);
+    problems.knownKeys(args as object as Record<string, unknown>, [
+        ...OLLAMA_SERVICE_ARG_KEYS.config,
+        ...OLLAMA_SERVICE_ARG_KEYS.codeOnly,
+    ]);
     const resolved = resolveOllamaServiceArgs(args);
     const regionValid = problems.region("region", args.region);
     if (problems.oneOf("gpuType", resolved.gpuType, GPU_TYPE_NAMES)) {
@@ -160,8 +181,12 @@ export function validateOllamaServiceArgs(args: OllamaServiceArgs, problems: Pro
     if (args.models !== undefined) validateModels(problems, args.models);
     if (args.modelMountOptions !== undefined && problems.array("modelMountOptions", args.modelMountOptions)) {
         args.modelMountOptions.forEach((option, i) =>
-            problems.matches(`modelMountOptions[${i}]`, option, MOUNT_OPTION_PATTERN,
-                'must be a gcsfuse flag without leading dashes, e.g. "implicit-dirs"'),
+            problems.matches(
+                `modelMountOptions[${i}]`,
+                option,
+                MOUNT_OPTION_PATTERN,
+                'must be a gcsfuse flag without leading dashes, e.g. "implicit-dirs"',
+            ),
         );
     }
     if (args.pullJob !== undefined && problems.object("pullJob", args.pullJob)) {
@@ -173,7 +198,12 @@ export function validateOllamaServiceArgs(args: OllamaServiceArgs, problems: Pro
 }
 
 /** The GPU's region, CPU and memory bounds. */
-function validateSizing(args: OllamaServiceArgs, resolved: ResolvedOllamaServiceArgs, problems: Problems, regionValid: boolean) {
+function validateSizing(
+    args: OllamaServiceArgs,
+    resolved: ResolvedOllamaServiceArgs,
+    problems: Problems,
+    regionValid: boolean,
+) {
     const { gpuType } = resolved;
     const gpu = GPU_TYPES[gpuType];
     const regions: readonly string[] = gpu.regions;
@@ -182,7 +212,8 @@ function validateSizing(args: OllamaServiceArgs, resolved: ResolvedOllamaService
     }
     if (args.cpu !== undefined && problems.integer("cpu", args.cpu, 1, 96)) {
         if (args.cpu < gpu.minCpu) problems.add("cpu", args.cpu, `${gpuType} needs at least ${gpu.minCpu} CPU`);
-        else if (gpu.maxCpu !== undefined && args.cpu > gpu.maxCpu) problems.add("cpu", args.cpu, `Cloud Run gives ${gpuType} instances at most ${gpu.maxCpu} CPU`);
+        else if (gpu.maxCpu !== undefined && args.cpu > gpu.maxCpu)
+            problems.add("cpu", args.cpu, `Cloud Run gives ${gpuType} instances at most ${gpu.maxCpu} CPU`);
     }
     if (args.memory !== undefined) {
         const mi = typeof args.memory === "string" ? memoryInMi(args.memory) : undefined;
@@ -191,7 +222,11 @@ function validateSizing(args: OllamaServiceArgs, resolved: ResolvedOllamaService
         } else if (mi < gpu.minMemoryMi) {
             problems.add("memory", args.memory, `${gpuType} needs at least ${gpu.minMemoryMi / 1024}Gi`);
         } else if (gpu.maxMemoryMi !== undefined && mi > gpu.maxMemoryMi) {
-            problems.add("memory", args.memory, `Cloud Run gives ${gpuType} instances at most ${gpu.maxMemoryMi / 1024}Gi`);
+            problems.add(
+                "memory",
+                args.memory,
+                `Cloud Run gives ${gpuType} instances at most ${gpu.maxMemoryMi / 1024}Gi`,
+            );
         }
     }
 }
@@ -200,15 +235,20 @@ function validatePullJob(given: Record<string, unknown>, resolved: Required<Mode
     job.knownKeys(given, MODEL_PULL_JOB_ARG_KEYS.config);
     const cpus = Object.keys(JOB_CPU_MAX_MEMORY_MI).map(Number);
     const cpuValid = cpus.includes(resolved.cpu);
-    if (!cpuValid) job.add("cpu", resolved.cpu, `must be one of ${cpus.join(", ")} (the CPU counts of a Cloud Run job task)`);
+    if (!cpuValid)
+        job.add("cpu", resolved.cpu, `must be one of ${cpus.join(", ")} (the CPU counts of a Cloud Run job task)`);
     const mi = typeof resolved.memory === "string" ? memoryInMi(resolved.memory) : undefined;
     if (mi === undefined) {
         job.add("memory", resolved.memory, 'must be a size in Mi or Gi, e.g. "8Gi"');
     } else if (cpuValid && mi > JOB_CPU_MAX_MEMORY_MI[resolved.cpu]) {
         const enough = cpus.find((c) => JOB_CPU_MAX_MEMORY_MI[c] >= mi);
-        job.add("memory", resolved.memory, enough === undefined
-            ? "must be at most 32Gi (Cloud Run's largest job task)"
-            : `needs pullJob.cpu of at least ${enough} (Cloud Run allows ${JOB_CPU_MAX_MEMORY_MI[resolved.cpu] / 1024}Gi with ${resolved.cpu} CPU)`);
+        job.add(
+            "memory",
+            resolved.memory,
+            enough === undefined
+                ? "must be at most 32Gi (Cloud Run's largest job task)"
+                : `needs pullJob.cpu of at least ${enough} (Cloud Run allows ${JOB_CPU_MAX_MEMORY_MI[resolved.cpu] / 1024}Gi with ${resolved.cpu} CPU)`,
+        );
     }
     optional(given.timeoutSeconds, (v) => job.integer("timeoutSeconds", v, 1, 86400, "seconds"));
 }

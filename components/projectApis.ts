@@ -44,9 +44,7 @@ export class ProjectApis extends pulumi.ComponentResource {
                     { parent: this },
                 ),
         );
-        this.readyProject = pulumi
-            .all(this.services.map((s) => s.project))
-            .apply((projects) => projects[0]);
+        this.readyProject = pulumi.all(this.services.map((s) => s.project)).apply((projects) => projects[0]);
         this.registerOutputs({ readyProject: this.readyProject });
     }
 }

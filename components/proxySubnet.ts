@@ -31,22 +31,40 @@ const SUBNET_LINK_PATTERN = new RegExp(
 /** The smallest proxy-only subnet GCP accepts. */
 const MAX_PREFIX = 26;
 
-export function validateProxySubnet(args: ProxySubnetArgs & { region: string }, problems: Problems, regionValid: boolean): void {
+export function validateProxySubnet(
+    args: ProxySubnetArgs & { region: string },
+    problems: Problems,
+    regionValid: boolean,
+): void {
     const { proxySubnetCidr: cidr, proxySubnet: existing } = args;
     if (cidr !== undefined && existing !== undefined) {
-        problems.add("proxySubnet", typeof existing === "string" ? existing : undefined,
-            "give either proxySubnetCidr (create the proxy-only subnet) or proxySubnet (reuse the existing one), not both");
+        problems.add(
+            "proxySubnet",
+            typeof existing === "string" ? existing : undefined,
+            "give either proxySubnetCidr (create the proxy-only subnet) or proxySubnet (reuse the existing one), not both",
+        );
     } else if (cidr === undefined && existing === undefined) {
-        problems.add("proxySubnetCidr", undefined,
-            'is required unless proxySubnet names the proxy-only subnet that already exists in this VPC and region (only one may exist); Google recommends a /23, e.g. "192.168.16.0/23"');
+        problems.add(
+            "proxySubnetCidr",
+            undefined,
+            'is required unless proxySubnet names the proxy-only subnet that already exists in this VPC and region (only one may exist); Google recommends a /23, e.g. "192.168.16.0/23"',
+        );
     } else if (cidr !== undefined) {
         validateProxySubnetCidr(problems, cidr);
     } else if (typeof existing === "string") {
         const link = SUBNET_LINK_PATTERN.exec(existing);
         if (!link && !NAME_PATTERN.test(existing)) {
-            problems.add("proxySubnet", existing, "must be a subnet name or a subnetwork self link (projects/P/regions/R/subnetworks/NAME)");
+            problems.add(
+                "proxySubnet",
+                existing,
+                "must be a subnet name or a subnetwork self link (projects/P/regions/R/subnetworks/NAME)",
+            );
         } else if (link && regionValid && link[2] !== args.region) {
-            problems.add("proxySubnet", existing, `is in region ${link[2]}; the proxy-only subnet must be in the load balancer's region (${args.region})`);
+            problems.add(
+                "proxySubnet",
+                existing,
+                `is in region ${link[2]}; the proxy-only subnet must be in the load balancer's region (${args.region})`,
+            );
         }
     }
 }
@@ -56,7 +74,11 @@ function validateProxySubnetCidr(problems: Problems, text: unknown): void {
     if (cidr === undefined || cidr.version !== 4) {
         problems.add("proxySubnetCidr", text, 'must be an IPv4 range such as "192.168.16.0/23"');
     } else if (cidr.prefix > MAX_PREFIX) {
-        problems.add("proxySubnetCidr", text, "must be /26 or larger (a proxy-only subnet needs at least 64 addresses; Google recommends /23)");
+        problems.add(
+            "proxySubnetCidr",
+            text,
+            "must be /26 or larger (a proxy-only subnet needs at least 64 addresses; Google recommends /23)",
+        );
     } else if (!isAligned(cidr)) {
         problems.add("proxySubnetCidr", text, `has host bits set (did you mean "${alignedIpv4(cidr)}"?)`);
     }
@@ -83,13 +105,21 @@ export function proxyOnlySubnet(
     parent: pulumi.Resource,
 ): { subnet?: gcp.compute.Subnetwork; afterSubnet: pulumi.Output<pulumi.Resource[]> } {
     const { project, region, network } = args;
-    const subnet = args.proxySubnetCidr === undefined
-        ? undefined
-        : new gcp.compute.Subnetwork(
-              `${name}-proxy-only`,
-              { project, region, network, ipCidrRange: args.proxySubnetCidr, purpose: "REGIONAL_MANAGED_PROXY", role: "ACTIVE" },
-              { parent },
-          );
+    const subnet =
+        args.proxySubnetCidr === undefined
+            ? undefined
+            : new gcp.compute.Subnetwork(
+                  `${name}-proxy-only`,
+                  {
+                      project,
+                      region,
+                      network,
+                      ipCidrRange: args.proxySubnetCidr,
+                      purpose: "REGIONAL_MANAGED_PROXY",
+                      role: "ACTIVE",
+                  },
+                  { parent },
+              );
     const afterSubnet = pulumi.output(subnet?.selfLink ?? args.proxySubnet!).apply((): pulumi.Resource[] => []);
     return { subnet, afterSubnet };
 }

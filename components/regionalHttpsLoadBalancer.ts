@@ -1,7 +1,13 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { DnsRecord, proxyCertificate, SELF_SIGNED_SUBJECT, TlsArgs, validateTls } from "./loadBalancerTls";
-import { proxyOnlySubnet, ProxySubnetArgs, proxySubnetWarnings, RESOURCE_NAME, validateProxySubnet } from "./proxySubnet";
+import {
+    proxyOnlySubnet,
+    ProxySubnetArgs,
+    proxySubnetWarnings,
+    RESOURCE_NAME,
+    validateProxySubnet,
+} from "./proxySubnet";
 import { allowlistUrlMap, routedPaths } from "./pure/allowlistUrlMap";
 import { classifyOllamaPath, KNOWN_OLLAMA_PATHS, OLLAMA_PATHS } from "./pure/ollamaPaths";
 import { componentType } from "./pure/resourceTypes";
@@ -60,8 +66,19 @@ export interface RegionalHttpsLoadBalancerArgs extends ProxySubnetArgs {
 
 export const REGIONAL_HTTPS_LOAD_BALANCER_ARG_KEYS = declareArgKeys<RegionalHttpsLoadBalancerArgs>()({
     config: [
-        "network", "proxySubnetCidr", "proxySubnet", "networkTier", "tls", "sslPolicy", "httpRedirect", "allowedPaths",
-        "allowUnscreenedPaths", "refusedPathStatus", "protectAddress", "retainAddressOnDelete", "securityPolicy",
+        "network",
+        "proxySubnetCidr",
+        "proxySubnet",
+        "networkTier",
+        "tls",
+        "sslPolicy",
+        "httpRedirect",
+        "allowedPaths",
+        "allowUnscreenedPaths",
+        "refusedPathStatus",
+        "protectAddress",
+        "retainAddressOnDelete",
+        "securityPolicy",
     ],
     codeOnly: ["region", "project", "cloudRunService"],
 });
@@ -89,7 +106,9 @@ export type ResolvedRegionalHttpsLoadBalancerArgs = RegionalHttpsLoadBalancerArg
     Omit<typeof REGIONAL_HTTPS_LOAD_BALANCER_DEFAULTS, "network"> & { readonly network: pulumi.Input<string> };
 
 /** Applies the defaults: the one place they are written. Total over any input. */
-export function resolveRegionalHttpsLoadBalancerArgs(args: RegionalHttpsLoadBalancerArgs): ResolvedRegionalHttpsLoadBalancerArgs {
+export function resolveRegionalHttpsLoadBalancerArgs(
+    args: RegionalHttpsLoadBalancerArgs,
+): ResolvedRegionalHttpsLoadBalancerArgs {
     const given = definedOnly(args);
     return {
         ...REGIONAL_HTTPS_LOAD_BALANCER_DEFAULTS,
@@ -120,12 +139,21 @@ export function validateRegionalHttpsLoadBalancerArgs(args: RegionalHttpsLoadBal
     problems.knownKeys(args as object as Record<string, unknown>, [...config, ...codeOnly]);
     const regionValid = problems.region("region", args.region);
     if (typeof args.network === "string") {
-        problems.matches("network", args.network, NETWORK_PATTERN, 'must be a VPC name such as "default" or a network self link');
+        problems.matches(
+            "network",
+            args.network,
+            NETWORK_PATTERN,
+            'must be a VPC name such as "default" or a network self link',
+        );
     }
     validateProxySubnet(args, problems, regionValid);
     if (args.networkTier !== undefined) problems.oneOf("networkTier", args.networkTier, NETWORK_TIERS);
     if (args.tls === undefined) {
-        problems.add("tls", undefined, 'is required: { mode: "managed", domains: [...] } or { mode: "provided" } in production, { mode: "self-signed" } for development only');
+        problems.add(
+            "tls",
+            undefined,
+            'is required: { mode: "managed", domains: [...] } or { mode: "provided" } in production, { mode: "self-signed" } for development only',
+        );
     } else if (problems.object("tls", args.tls)) {
         validateTls(args.tls, problems.under("tls."));
     }
@@ -139,7 +167,9 @@ export function validateRegionalHttpsLoadBalancerArgs(args: RegionalHttpsLoadBal
         problems.add("refusedPathStatus", args.refusedPathStatus, "must be 403 or 404");
     }
     if (args.allowedPaths !== undefined && problems.array("allowedPaths", args.allowedPaths)) {
-        args.allowedPaths.forEach((path, i) => validateAllowedPath(problems, `allowedPaths[${i}]`, path, args.allowUnscreenedPaths === true));
+        args.allowedPaths.forEach((path, i) =>
+            validateAllowedPath(problems, `allowedPaths[${i}]`, path, args.allowUnscreenedPaths === true),
+        );
     }
 }
 
@@ -147,8 +177,15 @@ function validateSslPolicy(value: Record<string, unknown>, problems: Problems): 
     problems.knownKeys(value, SSL_POLICY_ARG_KEYS.config);
     if (value.profile !== undefined) problems.oneOf("profile", value.profile, SSL_PROFILES);
     if (value.minTlsVersion === "TLS_1_0" || value.minTlsVersion === "TLS_1_1") {
-        problems.add("minTlsVersion", value.minTlsVersion, `TLS 1.0 and 1.1 are refused; must be one of ${MIN_TLS_VERSIONS.join(", ")}`);
-    } else if (value.minTlsVersion !== undefined && problems.oneOf("minTlsVersion", value.minTlsVersion, MIN_TLS_VERSIONS)) {
+        problems.add(
+            "minTlsVersion",
+            value.minTlsVersion,
+            `TLS 1.0 and 1.1 are refused; must be one of ${MIN_TLS_VERSIONS.join(", ")}`,
+        );
+    } else if (
+        value.minTlsVersion !== undefined &&
+        problems.oneOf("minTlsVersion", value.minTlsVersion, MIN_TLS_VERSIONS)
+    ) {
         // GCP refuses TLS_1_3 with any other profile (provider docs of RegionSslPolicy.minTlsVersion).
         const profile = value.profile ?? REGIONAL_HTTPS_LOAD_BALANCER_DEFAULTS.sslPolicy.profile;
         if (value.minTlsVersion === "TLS_1_3" && profile !== "RESTRICTED") {
@@ -158,21 +195,39 @@ function validateSslPolicy(value: Record<string, unknown>, problems: Problems): 
 }
 
 function validateAllowedPath(problems: Problems, field: string, path: unknown, allowUnscreened: boolean): void {
-    if (!problems.matches(field, path, EXACT_PATH_PATTERN,
-        'must be an exact path starting with "/" (no "*", "?", "#" or spaces; at most 1024 characters), e.g. "/v1/embeddings"')) {
+    if (
+        !problems.matches(
+            field,
+            path,
+            EXACT_PATH_PATTERN,
+            'must be an exact path starting with "/" (no "*", "?", "#" or spaces; at most 1024 characters), e.g. "/v1/embeddings"',
+        )
+    ) {
         return;
     }
     switch (classifyOllamaPath(path)) {
         case "admin":
-            problems.add(field, path, "is an Ollama admin path (it pulls, pushes, creates, copies or deletes models, or manages the ollama.com account) and is never routed; declare models in ollama.models instead (the pull job fetches them)");
+            problems.add(
+                field,
+                path,
+                "is an Ollama admin path (it pulls, pushes, creates, copies or deletes models, or manages the ollama.com account) and is never routed; declare models in ollama.models instead (the pull job fetches them)",
+            );
             break;
         case "unscreened-inference":
             if (!allowUnscreened) {
-                problems.add(field, path, `is Ollama inference that Model Armor does not screen (it screens only ${OLLAMA_PATHS["screened-inference"].join(", ")}); set allowUnscreenedPaths: true to route it anyway`);
+                problems.add(
+                    field,
+                    path,
+                    `is Ollama inference that Model Armor does not screen (it screens only ${OLLAMA_PATHS["screened-inference"].join(", ")}); set allowUnscreenedPaths: true to route it anyway`,
+                );
             }
             break;
         case "unknown":
-            problems.add(field, path, `is not an Ollama API path this library knows${didYouMean(path, KNOWN_OLLAMA_PATHS)}`);
+            problems.add(
+                field,
+                path,
+                `is not an Ollama API path this library knows${didYouMean(path, KNOWN_OLLAMA_PATHS)}`,
+            );
             break;
     }
 }
@@ -182,7 +237,9 @@ export function regionalHttpsLoadBalancerWarnings(args: RegionalHttpsLoadBalance
     const resolved = resolveRegionalHttpsLoadBalancerArgs(args);
     const warnings = routedPaths(resolved.allowedPaths).flatMap((path) => {
         if (classifyOllamaPath(path) === "unscreened-inference") {
-            return [`allowedPaths: ${path} reaches Ollama UNSCREENED: Model Armor only screens ${OLLAMA_PATHS["screened-inference"].join(" and ")}`];
+            return [
+                `allowedPaths: ${path} reaches Ollama UNSCREENED: Model Armor only screens ${OLLAMA_PATHS["screened-inference"].join(" and ")}`,
+            ];
         }
         if (path.toLowerCase() === SHOWS_SYSTEM_PROMPT) {
             return [`allowedPaths: ${path} shows every client each model's Modelfile, parameters and system prompt`];
@@ -191,7 +248,9 @@ export function regionalHttpsLoadBalancerWarnings(args: RegionalHttpsLoadBalance
     });
     warnings.push(...proxySubnetWarnings(resolved.network, resolved.proxySubnetCidr));
     if (resolved.tls?.mode === "self-signed") {
-        warnings.push(`tls.mode self-signed: clients must trust the certificate for ${SELF_SIGNED_SUBJECT.commonName} explicitly or skip verification; use "managed" or "provided" in production`);
+        warnings.push(
+            `tls.mode self-signed: clients must trust the certificate for ${SELF_SIGNED_SUBJECT.commonName} explicitly or skip verification; use "managed" or "provided" in production`,
+        );
     }
     return warnings;
 }
@@ -224,7 +283,13 @@ export class RegionalHttpsLoadBalancer extends pulumi.ComponentResource {
     public readonly routeTable: pulumi.Output<RouteTableRow[]>;
 
     constructor(name: string, args: RegionalHttpsLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
-        checkComponentArgs("RegionalHttpsLoadBalancer", name, args, validateRegionalHttpsLoadBalancerArgs, REGIONAL_HTTPS_LOAD_BALANCER_NAME_LIMIT);
+        checkComponentArgs(
+            "RegionalHttpsLoadBalancer",
+            name,
+            args,
+            validateRegionalHttpsLoadBalancerArgs,
+            REGIONAL_HTTPS_LOAD_BALANCER_NAME_LIMIT,
+        );
         super(componentType("RegionalHttpsLoadBalancer"), name, {}, opts);
         for (const warning of regionalHttpsLoadBalancerWarnings(args)) pulumi.log.warn(warning, this);
         const resolved = resolveRegionalHttpsLoadBalancerArgs(args);
@@ -236,7 +301,11 @@ export class RegionalHttpsLoadBalancer extends pulumi.ComponentResource {
         this.backendService = this.serverlessBackend(name, resolved);
         this.urlMap = new gcp.compute.RegionUrlMap(
             `${name}-url-map`,
-            { project, region, ...allowlistUrlMap(this.backendService.selfLink, this.routedPaths, resolved.refusedPathStatus) },
+            {
+                project,
+                region,
+                ...allowlistUrlMap(this.backendService.selfLink, this.routedPaths, resolved.refusedPathStatus),
+            },
             { parent: this },
         );
         // Computed from the same builder as the URL map, so it is the map's routing, with the backend's real link.
@@ -245,7 +314,11 @@ export class RegionalHttpsLoadBalancer extends pulumi.ComponentResource {
         );
 
         const certificate = proxyCertificate(name, tlsArgs, region, project, this);
-        const sslPolicy = new gcp.compute.RegionSslPolicy(`${name}-ssl-policy`, { project, region, ...resolved.sslPolicy }, { parent: this });
+        const sslPolicy = new gcp.compute.RegionSslPolicy(
+            `${name}-ssl-policy`,
+            { project, region, ...resolved.sslPolicy },
+            { parent: this },
+        );
         const httpsProxy = new gcp.compute.RegionTargetHttpsProxy(
             `${name}-https-proxy`,
             { project, region, urlMap: this.urlMap.selfLink, sslPolicy: sslPolicy.selfLink, ...certificate.proxyArgs },
@@ -278,13 +351,18 @@ export class RegionalHttpsLoadBalancer extends pulumi.ComponentResource {
         this.httpsForwardingRule = forwardingRule("https", 443, httpsProxy.selfLink);
         if (resolved.httpRedirect) forwardingRule("http", 80, this.httpRedirectProxy(name, resolved).selfLink);
 
-        this.endpointUrl = tlsArgs.mode === "managed"
-            ? pulumi.output(`https://${tlsArgs.domains[0]}`)
-            : pulumi.interpolate`https://${this.address.address}`;
+        this.endpointUrl =
+            tlsArgs.mode === "managed"
+                ? pulumi.output(`https://${tlsArgs.domains[0]}`)
+                : pulumi.interpolate`https://${this.address.address}`;
         this.dnsRecords = pulumi
             .all([this.address.address, certificate.authorizationRecords])
             .apply(([ip, authorizations]) => [
-                ...(tlsArgs.mode === "managed" ? tlsArgs.domains : []).map((domain) => ({ name: `${domain}.`, type: "A", data: ip })),
+                ...(tlsArgs.mode === "managed" ? tlsArgs.domains : []).map((domain) => ({
+                    name: `${domain}.`,
+                    type: "A",
+                    data: ip,
+                })),
                 ...authorizations,
             ]);
         this.registerOutputs({
@@ -331,9 +409,21 @@ export class RegionalHttpsLoadBalancer extends pulumi.ComponentResource {
         const { project, region } = args;
         const redirectMap = new gcp.compute.RegionUrlMap(
             `${name}-http-redirect`,
-            { project, region, defaultUrlRedirect: { httpsRedirect: true, redirectResponseCode: "PERMANENT_REDIRECT", stripQuery: false } },
+            {
+                project,
+                region,
+                defaultUrlRedirect: {
+                    httpsRedirect: true,
+                    redirectResponseCode: "PERMANENT_REDIRECT",
+                    stripQuery: false,
+                },
+            },
             { parent: this },
         );
-        return new gcp.compute.RegionTargetHttpProxy(`${name}-http-proxy`, { project, region, urlMap: redirectMap.selfLink }, { parent: this });
+        return new gcp.compute.RegionTargetHttpProxy(
+            `${name}-http-proxy`,
+            { project, region, urlMap: redirectMap.selfLink },
+            { parent: this },
+        );
     }
 }

@@ -147,11 +147,7 @@ export class Problems {
     knownKeys(value: Record<string, unknown>, known: readonly string[], field = ""): void {
         for (const k of Object.keys(value)) {
             if (known.includes(k)) continue;
-            this.add(
-                `${field}${k}`,
-                undefined,
-                `unknown key${didYouMean(k, known)}; known keys: ${known.join(", ")}`,
-            );
+            this.add(`${field}${k}`, undefined, `unknown key${didYouMean(k, known)}; known keys: ${known.join(", ")}`);
         }
     }
 }
@@ -168,9 +164,18 @@ export function validateLabels(problems: Problems, field: string, labels: unknow
     if (entries.length > MAX_LABELS) problems.add(field, undefined, `must have at most ${MAX_LABELS} labels`);
     for (const [key, value] of entries) {
         if (!LABEL_KEY.test(key)) {
-            problems.add(`${field}.${key}`, undefined, "is not a valid label key: 1-63 lowercase letters, digits, _ and -, starting with a letter");
+            problems.add(
+                `${field}.${key}`,
+                undefined,
+                "is not a valid label key: 1-63 lowercase letters, digits, _ and -, starting with a letter",
+            );
         } else {
-            problems.matches(`${field}.${key}`, value, LABEL_VALUE, "must be a label value: at most 63 lowercase letters, digits, _ and -");
+            problems.matches(
+                `${field}.${key}`,
+                value,
+                LABEL_VALUE,
+                "must be a label value: at most 63 lowercase letters, digits, _ and -",
+            );
         }
     }
 }
@@ -192,7 +197,9 @@ export function checkComponentArgs<A, R>(
 ): R {
     const problems = new Problems(`${component} "${name}" args.`);
     if (nameLimit && name.length > nameLimit[0]) {
-        problems.under("", { name: `${component} name` }).add("name", name, `must be at most ${nameLimit[0]} characters: ${nameLimit[1]}`);
+        problems
+            .under("", { name: `${component} name` })
+            .add("name", name, `must be at most ${nameLimit[0]} characters: ${nameLimit[1]}`);
     }
     const result = validate(args, problems);
     problems.check();

@@ -23,7 +23,10 @@ export function iamGrants(type: string, props: Props): IamGrant[] {
     if (kind === "binding") return [{ role: props.role, members: listOf(props.members) }];
     if (kind === "policy") {
         // Unknown during preview or malformed (which the provider rejects): no grant to check.
-        return listOf(parseJson(props.policyData)?.bindings).map((b) => ({ role: b?.role, members: listOf(b?.members) }));
+        return listOf(parseJson(props.policyData)?.bindings).map((b) => ({
+            role: b?.role,
+            members: listOf(b?.members),
+        }));
     }
     return [];
 }

@@ -24,18 +24,22 @@ interface Probe {
  */
 function probeHosts(urlMap: Props): (string | undefined)[] {
     const patterns = listOf(urlMap.hostRules).flatMap((rule) => listOf(rule?.hosts));
-    const hosts = patterns.filter((p): p is string => typeof p === "string" && p !== "*").map((p) => p.replace(/^\*/, "probe"));
+    const hosts = patterns
+        .filter((p): p is string => typeof p === "string" && p !== "*")
+        .map((p) => p.replace(/^\*/, "probe"));
     return [undefined, ...new Set(hosts)];
 }
 
 /**
- * Where `urlMap` sends each of `paths`, for every host; `unverifiable` names the feature routes.ts does not model.
+ * Where `urlMap` sends each of `paths`, for every host; `unverifiable` names the feature the router does not model.
  * Undefined when the map holds values unknown during preview that routing depends on: resource policies run again
  * during `pulumi up`, with every input known.
  */
 function probe(urlMap: Props, paths: readonly string[]): { probes: Probe[] } | { unverifiable: string } | undefined {
     try {
-        const probes = probeHosts(urlMap).flatMap((host) => paths.map((path) => ({ path, host, route: routeRequest(urlMap, path, host) })));
+        const probes = probeHosts(urlMap).flatMap((host) =>
+            paths.map((path) => ({ path, host, route: routeRequest(urlMap, path, host) })),
+        );
         return { probes };
     } catch (e) {
         if (!(e instanceof UnsupportedUrlMapError)) throw e;
@@ -46,7 +50,11 @@ function probe(urlMap: Props, paths: readonly string[]): { probes: Probe[] } | {
 /** Each probe the map forwards to a backend service, described for a message. */
 function forwarded(probes: Probe[]): string[] {
     return probes.flatMap(({ path, host, route }) =>
-        route.kind === "backend" ? [`routes ${path}${host === undefined ? "" : ` (Host: ${host})`} to backend service ${quote(route.service)}`] : [],
+        route.kind === "backend"
+            ? [
+                  `routes ${path}${host === undefined ? "" : ` (Host: ${host})`} to backend service ${quote(route.service)}`,
+              ]
+            : [],
     );
 }
 
@@ -66,7 +74,7 @@ export const lbNoAdminPaths: ResourceValidationPolicy = {
             report(
                 `cannot be verified: ${result.unverifiable}. The policy pack routes host rules, path rules, route ` +
                     "rules with fullPathMatch or prefixMatch, redirects, single backend services and 100% " +
-                    "fault-injection aborts (components/routes.ts). Fix: express the map with those, as " +
+                    "fault-injection aborts (components/pure/urlMapRouter.ts). Fix: express the map with those, as " +
                     "RegionalHttpsLoadBalancer's allowlist does, so that no admin path can reach Ollama unnoticed.",
             );
             return;
@@ -118,7 +126,10 @@ export const lbTlsMinimum12: StackValidationPolicy = {
         for (const proxy of stack.ofType(TYPES.httpsProxy)) {
             const ref = stack.reference(proxy, "sslPolicy", [TYPES.sslPolicy]);
             if (ref.kind === "unset") {
-                report(`HTTPS proxy ${proxy.name} has no sslPolicy, so it accepts TLS 1.0 and 1.1. ${SSL_POLICY_FIX}`, proxy.urn);
+                report(
+                    `HTTPS proxy ${proxy.name} has no sslPolicy, so it accepts TLS 1.0 and 1.1. ${SSL_POLICY_FIX}`,
+                    proxy.urn,
+                );
             } else if (ref.kind === "outside") {
                 report(
                     `HTTPS proxy ${proxy.name} uses SSL policy ${quote(ref.value)}, which this stack does not manage, so ` +
@@ -148,7 +159,9 @@ function follow(stack: StackView, from: StackResource, key: string, types: strin
 
 /** The regional forwarding rules whose target is an HTTPS proxy of this stack. */
 export function httpsForwardingRules(stack: StackView): StackResource[] {
-    return stack.ofType(TYPES.forwardingRule).filter((rule) => follow(stack, rule, "target", [TYPES.httpsProxy]) !== undefined);
+    return stack
+        .ofType(TYPES.forwardingRule)
+        .filter((rule) => follow(stack, rule, "target", [TYPES.httpsProxy]) !== undefined);
 }
 
 /** Do two forwarding rules listen on the same IP address? */
@@ -182,7 +195,10 @@ export const lbHttpToHttpsRedirect: StackValidationPolicy = {
         for (const rule of httpsForwardingRules(stack)) {
             const redirected = stack
                 .ofType(TYPES.forwardingRule)
-                .some((other) => other !== rule && sameAddress(stack, rule, other) && redirectsToHttps(stack, other) !== false);
+                .some(
+                    (other) =>
+                        other !== rule && sameAddress(stack, rule, other) && redirectsToHttps(stack, other) !== false,
+                );
             if (redirected) continue;
             report(
                 `HTTPS forwarding rule ${rule.name} has no port-80 rule on its address that redirects to HTTPS: a ` +
@@ -214,4 +230,10 @@ export const lbCloudArmor: ResourceValidationPolicy = {
     }),
 };
 
-export const loadBalancerPolicies = [lbNoAdminPaths, lbUnscreenedInferencePaths, lbTlsMinimum12, lbHttpToHttpsRedirect, lbCloudArmor];
+export const loadBalancerPolicies = [
+    lbNoAdminPaths,
+    lbUnscreenedInferencePaths,
+    lbTlsMinimum12,
+    lbHttpToHttpsRedirect,
+    lbCloudArmor,
+];

@@ -35,7 +35,8 @@ function extensionsOf(trafficExtension: Props): Extension[] {
 /** Extensions that call Model Armor: by its service name, or by the settings only Model Armor reads. */
 function modelArmorExtensionsOf(trafficExtension: Props): Extension[] {
     return extensionsOf(trafficExtension).filter(
-        ({ props }) => isModelArmorEndpoint(props.service) || valueAt(props, "metadata.model_armor_settings") !== undefined,
+        ({ props }) =>
+            isModelArmorEndpoint(props.service) || valueAt(props, "metadata.model_armor_settings") !== undefined,
     );
 }
 
@@ -45,12 +46,13 @@ const readSettings = (extension: Props, location: unknown) =>
 
 const SETTINGS_FIX =
     "Fix: let ModelArmorTrafficExtension write it from ModelArmorPolicy's promptTemplateId and responseTemplateId, " +
-    "or set it to JSON.stringify([{ model: \"default\", user_prompt_template_id: " +
-    "\"projects/P/locations/REGION/templates/PROMPT\", model_response_template_id: " +
-    "\"projects/P/locations/REGION/templates/RESPONSE\" }]) with REGION the extension's location.";
+    'or set it to JSON.stringify([{ model: "default", user_prompt_template_id: ' +
+    '"projects/P/locations/REGION/templates/PROMPT", model_response_template_id: ' +
+    '"projects/P/locations/REGION/templates/RESPONSE" }]) with REGION the extension\'s location.';
 
 /** Does any entry name a template of `key`? */
-const names = (settings: DecodedModelArmorSettings, key: string) => settings.entries.some((e) => typeof e[key] === "string");
+const names = (settings: DecodedModelArmorSettings, key: string) =>
+    settings.entries.some((e) => typeof e[key] === "string");
 
 export const modelArmorFailClosed: ResourceValidationPolicy = {
     name: "model-armor-fail-closed",
@@ -72,7 +74,8 @@ export const modelArmorFailClosed: ResourceValidationPolicy = {
 
 export const modelArmorRegionalEndpoint: ResourceValidationPolicy = {
     name: "model-armor-regional-endpoint",
-    description: "Model Armor extensions call modelarmor.<location>.rep.googleapis.com in the extension's own location.",
+    description:
+        "Model Armor extensions call modelarmor.<location>.rep.googleapis.com in the extension's own location.",
     enforcementLevel: "mandatory",
     validateResource: forTypes([TYPES.trafficExtension], (props, report) => {
         if (typeof props.location !== "string" || !isKnown(props.location)) return;
@@ -158,7 +161,7 @@ export const modelArmorScreensBothDirections: ResourceValidationPolicy = {
                 report(
                     `${where} does not screen ${side} (needs ${event} in supportedEvents and a ${key}): ${risk} ` +
                         'unscreened. Fix: set guarded-llm:modelArmor.screen to "both" (ModelArmorTrafficExtension ' +
-                        'args.screen; the default); if one side only is deliberate, lower this policy with ' +
+                        "args.screen; the default); if one side only is deliberate, lower this policy with " +
                         '--policy-pack-config ({"model-armor-screens-both-directions": "advisory"}).',
                 );
             }
@@ -192,7 +195,10 @@ export const modelArmorPromptInjectionOn: StackValidationPolicy = {
                     const path = entry[PROMPT_TEMPLATE_KEY];
                     const template = TEMPLATE_PATH.test(String(path)) ? templateAt(path, templates) : undefined;
                     if (template === undefined || reported.has(template.urn)) continue;
-                    const enforcement = valueAt(template.props, "filterConfig.piAndJailbreakFilterSettings.filterEnforcement");
+                    const enforcement = valueAt(
+                        template.props,
+                        "filterConfig.piAndJailbreakFilterSettings.filterEnforcement",
+                    );
                     if (!isKnown(enforcement) || enforcement === "ENABLED") continue;
                     reported.add(template.urn);
                     report(
@@ -210,7 +216,8 @@ export const modelArmorPromptInjectionOn: StackValidationPolicy = {
 
 export const modelArmorTemplateBlocks: ResourceValidationPolicy = {
     name: "model-armor-template-blocks",
-    description: "Model Armor templates block what they find (INSPECT_AND_BLOCK) rather than only log it (INSPECT_ONLY).",
+    description:
+        "Model Armor templates block what they find (INSPECT_AND_BLOCK) rather than only log it (INSPECT_ONLY).",
     enforcementLevel: "advisory",
     validateResource: forTypes([TYPES.modelArmorTemplate], (props, report) => {
         if (valueAt(props, "templateMetadata.enforcementType") !== "INSPECT_ONLY") return;
@@ -224,12 +231,16 @@ export const modelArmorTemplateBlocks: ResourceValidationPolicy = {
 
 export const modelArmorGuardsHttpsForwardingRules: StackValidationPolicy = {
     name: "model-armor-guards-https-forwarding-rules",
-    description: "Every regional HTTPS forwarding rule of the stack is bound to a traffic extension that calls Model Armor.",
+    description:
+        "Every regional HTTPS forwarding rule of the stack is bound to a traffic extension that calls Model Armor.",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         const stack = new StackView(args.resources);
         const guarding = stack.ofType(TYPES.trafficExtension).filter((e) => modelArmorExtensionsOf(e.props).length > 0);
-        const bound = guarding.map((e) => ({ listed: e.props.forwardingRules, rules: stack.referenced(e, "forwardingRules", [TYPES.forwardingRule]) }));
+        const bound = guarding.map((e) => ({
+            listed: e.props.forwardingRules,
+            rules: stack.referenced(e, "forwardingRules", [TYPES.forwardingRule]),
+        }));
         // A rule list unknown during preview and not traceable to this stack's rules might name any rule: nothing
         // can be proven missing.
         const untraceable = ({ listed, rules }: (typeof bound)[number]) =>

@@ -1,4 +1,4 @@
-/** Every policy of the guarded-llm pack, for the pack itself (index.ts) and for the offline plan (offline.ts). */
+/** Every policy of the guarded-llm pack, for the pack itself (index.ts) and for the policy runner (tools/policyRunner.ts). */
 import { Policies } from "@pulumi/policy";
 import { cloudRunPolicies } from "./cloudRun";
 import { iamPolicies } from "./iam";

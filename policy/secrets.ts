@@ -19,7 +19,9 @@ const SECRET_KEY_FIELDS: Record<string, readonly string[]> = {
     "gcp:compute/sSLCertificate:SSLCertificate": ["privateKey", "privateKeyWo"],
     "gcp:secretmanager/secretVersion:SecretVersion": ["secretData", "secretDataWo"],
     "gcp:certificatemanager/certificate:Certificate": [
-        "selfManaged.pemPrivateKey", "selfManaged.pemPrivateKeyWo", "selfManaged.privateKeyPem",
+        "selfManaged.pemPrivateKey",
+        "selfManaged.pemPrivateKeyWo",
+        "selfManaged.privateKeyPem",
     ],
     "tls:index/selfSignedCert:SelfSignedCert": ["privateKeyPem", "privateKeyPemWo"],
     "tls:index/certRequest:CertRequest": ["privateKeyPem", "privateKeyPemWo"],

@@ -81,5 +81,7 @@ function refersTo(value: string, candidate: StackResource): boolean {
     const { selfLink, id, address, name } = candidate.props;
     if (value === UNKNOWN) return false;
     if ([candidate.urn, selfLink, id, address].includes(value)) return true;
-    return typeof name === "string" && name !== UNKNOWN && name !== "" && (value === name || value.endsWith(`/${name}`));
+    return (
+        typeof name === "string" && name !== UNKNOWN && name !== "" && (value === name || value.endsWith(`/${name}`))
+    );
 }

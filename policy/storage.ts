@@ -44,7 +44,9 @@ export const storageBucketLockedDown: ResourceValidationPolicy = {
         for (const rule of BUCKET_RULES) {
             const value = props[rule.field];
             if (!isKnown(value) || rule.ok(value)) continue;
-            report(`${rule.field} is ${quote(value)}: ${rule.why}. Fix: set ${rule.field} to ${rule.required} (ModelBucket does).`);
+            report(
+                `${rule.field} is ${quote(value)}: ${rule.why}. Fix: set ${rule.field} to ${rule.required} (ModelBucket does).`,
+            );
         }
     }),
 };

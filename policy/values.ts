@@ -27,7 +27,11 @@ export function plain(value: unknown): any {
     };
     if (Array.isArray(value)) return Array.from({ length: value.length }, (_, i) => read(i));
     // Keys starting with "__" are the Terraform bridge's bookkeeping in checked inputs (`__defaults`), not settings.
-    return Object.fromEntries(Object.keys(value).filter((key) => !key.startsWith("__")).map((key) => [key, read(key)]));
+    return Object.fromEntries(
+        Object.keys(value)
+            .filter((key) => !key.startsWith("__"))
+            .map((key) => [key, read(key)]),
+    );
 }
 
 /** A `validateResource` that runs `check` on the plain properties of resources of the given types only. */

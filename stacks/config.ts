@@ -44,13 +44,25 @@ const key = (name: string) => `${PROJECT_NAMESPACE}:${name}`;
  * Parses a flat config map as Pulumi holds it (`"guarded-llm:ollama"` -> JSON text) into a {@link StackConfig}.
  * `secretKeys` are the keys Pulumi holds as secrets. Throws a `ConfigurationError` listing every problem.
  */
-export function parseStackConfig(raw: Record<string, string>, stackName: string, secretKeys: readonly string[] = []): StackConfig {
+export function parseStackConfig(
+    raw: Record<string, string>,
+    stackName: string,
+    secretKeys: readonly string[] = [],
+): StackConfig {
     const problems = new Problems();
     const project = raw["gcp:project"];
     const region = raw["gcp:region"];
-    if (project === undefined) problems.add("gcp:project", undefined, "is required: the Google Cloud project to deploy into");
-    else problems.matches("gcp:project", project, /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "must be a project ID: 6-30 lowercase letters, digits and hyphens, starting with a letter");
-    if (region === undefined) problems.add("gcp:region", undefined, 'is required: the region of every resource, e.g. "us-central1"');
+    if (project === undefined)
+        problems.add("gcp:project", undefined, "is required: the Google Cloud project to deploy into");
+    else
+        problems.matches(
+            "gcp:project",
+            project,
+            /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
+            "must be a project ID: 6-30 lowercase letters, digits and hyphens, starting with a letter",
+        );
+    if (region === undefined)
+        problems.add("gcp:region", undefined, 'is required: the region of every resource, e.g. "us-central1"');
 
     const values: Record<string, unknown> = {};
     for (const [k, text] of Object.entries(raw)) {
@@ -60,8 +72,12 @@ export function parseStackConfig(raw: Record<string, string>, stackName: string,
     ours.knownKeys(values, PROJECT_KEYS);
 
     const namePrefix = values.namePrefix ?? stackName;
-    ours.matches("namePrefix", namePrefix, /^[a-z][a-z0-9-]{0,11}$/,
-        "must be 1-12 lowercase letters, digits and hyphens, starting with a letter (it prefixes service account ids)");
+    ours.matches(
+        "namePrefix",
+        namePrefix,
+        /^[a-z][a-z0-9-]{0,11}$/,
+        "must be 1-12 lowercase letters, digits and hyphens, starting with a letter (it prefixes service account ids)",
+    );
     const endpoint = {
         region: region ?? "",
         ollama: values.ollama as EndpointOllamaArgs | undefined,
@@ -72,7 +88,13 @@ export function parseStackConfig(raw: Record<string, string>, stackName: string,
     };
     validateGuardedLlmEndpointArgs(endpoint, ours, "gcp:region");
     problems.check();
-    return { ...definedOnly(endpoint), project: project!, region: region!, namePrefix: namePrefix as string, loadBalancer: endpoint.loadBalancer };
+    return {
+        ...definedOnly(endpoint),
+        project: project!,
+        region: region!,
+        namePrefix: namePrefix as string,
+        loadBalancer: endpoint.loadBalancer,
+    };
 }
 
 /** Reads the running program's configuration (under `pulumi up`, or the offline plan's mock runtime). */
@@ -80,7 +102,11 @@ export function readStackConfig(): StackConfig {
     const raw = pulumi.runtime.allConfig();
     // isConfigSecret is exported by the SDK's runtime but missing from its type declarations.
     const isSecret = (pulumi.runtime as unknown as { isConfigSecret(k: string): boolean }).isConfigSecret;
-    return parseStackConfig(raw, pulumi.getStack(), Object.keys(raw).filter((k) => isSecret(k)));
+    return parseStackConfig(
+        raw,
+        pulumi.getStack(),
+        Object.keys(raw).filter((k) => isSecret(k)),
+    );
 }
 
 /** Pulumi holds object and list values as JSON text and plain strings as they are. */
@@ -104,9 +130,16 @@ function withProvidedTls(
 ): EndpointLoadBalancerArgs {
     const tls: unknown = isPlainObject(loadBalancer) ? loadBalancer.tls : undefined;
     const provided = isPlainObject(tls) && tls.mode === "provided";
-    for (const [field, configKey] of [["certificate", "tlsCertificate"], ["privateKey", "tlsPrivateKey"]] as const) {
+    for (const [field, configKey] of [
+        ["certificate", "tlsCertificate"],
+        ["privateKey", "tlsPrivateKey"],
+    ] as const) {
         if (isPlainObject(tls) && tls[field] !== undefined) {
-            problems.add(`loadBalancer.tls.${field}`, undefined, `set it as guarded-llm:${configKey} instead (a PEM; the key with --secret)`);
+            problems.add(
+                `loadBalancer.tls.${field}`,
+                undefined,
+                `set it as guarded-llm:${configKey} instead (a PEM; the key with --secret)`,
+            );
         }
         if (!provided && raw[key(configKey)] !== undefined) {
             problems.add(configKey, undefined, 'applies only when loadBalancer.tls.mode is "provided"');
@@ -116,12 +149,24 @@ function withProvidedTls(
     const certificate = raw[key("tlsCertificate")];
     const privateKey = raw[key("tlsPrivateKey")];
     if (certificate === undefined) {
-        problems.add("tlsCertificate", undefined, 'is required when loadBalancer.tls.mode is "provided": pulumi config set tlsCertificate < cert.pem');
+        problems.add(
+            "tlsCertificate",
+            undefined,
+            'is required when loadBalancer.tls.mode is "provided": pulumi config set tlsCertificate < cert.pem',
+        );
     }
     if (privateKey === undefined) {
-        problems.add("tlsPrivateKey", undefined, 'is required when loadBalancer.tls.mode is "provided": pulumi config set --secret tlsPrivateKey < key.pem');
+        problems.add(
+            "tlsPrivateKey",
+            undefined,
+            'is required when loadBalancer.tls.mode is "provided": pulumi config set --secret tlsPrivateKey < key.pem',
+        );
     } else if (!secretKeys.includes(key("tlsPrivateKey"))) {
-        problems.add("tlsPrivateKey", undefined, "must be a secret: pulumi config set --secret tlsPrivateKey < key.pem");
+        problems.add(
+            "tlsPrivateKey",
+            undefined,
+            "must be a secret: pulumi config set --secret tlsPrivateKey < key.pem",
+        );
     }
     return {
         ...(loadBalancer as EndpointLoadBalancerArgs),

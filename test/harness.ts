@@ -3,10 +3,34 @@
  * any program code loads), and helpers to build something and read back what it registered.
  */
 import * as assert from "assert";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { ConfigurationError } from "../components/validation";
 import { installRecordingRuntime, RecordedResource, settle } from "../tools/mockRuntime";
+import { buildPlan, Plan } from "../tools/planner";
+import { readStackFile } from "../tools/stackFile";
+import { CATALOGUED_TEXTS } from "./fixtures/errorCatalogue";
 
 export const runtime = installRecordingRuntime("guarded-llm", "test");
+
+/** Where the shipped stack files are. */
+export const STACKS_DIR = path.join(__dirname, "..", "stacks");
+
+const shippedPlans = new Map<string, Promise<Plan>>();
+
+/**
+ * The offline plan of a shipped stack (`stacks/Pulumi.<stack>.yaml`), built once for the whole suite: a plan is plain
+ * data, so every test reads the same one.
+ */
+export function shippedPlan(stack: string): Promise<Plan> {
+    if (!shippedPlans.has(stack)) {
+        shippedPlans.set(
+            stack,
+            buildPlan(runtime, stack, readStackFile(path.join(STACKS_DIR, `Pulumi.${stack}.yaml`))),
+        );
+    }
+    return shippedPlans.get(stack)!;
+}
 
 /** Default provider config of the suite, as a stack file would give it. */
 export const TEST_CONFIG: Record<string, string> = { "gcp:project": "test-project", "gcp:region": "us-central1" };
@@ -15,7 +39,10 @@ export const TEST_CONFIG: Record<string, string> = { "gcp:project": "test-projec
  * Runs `build` under `config` and returns what it returned, every resource it registered and the warnings it logged
  * (recorded, so that a passing suite prints none).
  */
-export async function record<T>(build: () => T, config = TEST_CONFIG): Promise<{ result: T; resources: Recorded; warnings: string[] }> {
+export async function record<T>(
+    build: () => T,
+    config = TEST_CONFIG,
+): Promise<{ result: T; resources: Recorded; warnings: string[] }> {
     runtime.reset();
     pulumi.runtime.setAllConfig(config);
     const result = build();
@@ -39,7 +66,11 @@ export class Recorded {
     /** The single resource of `type` (and `name`, if given); fails if there is not exactly one. */
     one(type: string, name?: string): RecordedResource {
         const matches = this.ofType(type).filter((r) => name === undefined || r.name === name);
-        assert.strictEqual(matches.length, 1, `expected one ${type}${name ? ` named ${name}` : ""}, found ${matches.length}`);
+        assert.strictEqual(
+            matches.length,
+            1,
+            `expected one ${type}${name ? ` named ${name}` : ""}, found ${matches.length}`,
+        );
         return matches[0];
     }
 
@@ -66,4 +97,41 @@ export class Recorded {
 /** The value of env var `name` on a Cloud Run container's recorded inputs. */
 export function envOf(container: { envs?: { name: string; value: string }[] }, name: string): string | undefined {
     return container.envs?.find((e) => e.name === name)?.value;
+}
+
+/**
+ * Runs `build`, which must refuse its args: returns the `ConfigurationError`, having checked that nothing at all was
+ * registered.
+ */
+export async function refusal(build: () => unknown): Promise<ConfigurationError> {
+    let error: unknown;
+    const { resources } = await record(() => {
+        try {
+            build();
+        } catch (e) {
+            error = e;
+        }
+    });
+    assert.ok(error instanceof ConfigurationError, `expected a ConfigurationError, got ${String(error)}`);
+    assert.strictEqual(resources.all.length, 0, "nothing registered");
+    return error;
+}
+
+/**
+ * Asserts which keys (relative to `<Component> "<name>" args.`) and values were refused, in order, and that each text
+ * is one of the error catalogue's (test/fixtures/errorCatalogue.ts).
+ */
+export function assertProblems(error: ConfigurationError, expected: readonly (readonly [string, unknown?])[]): void {
+    const relative = (key: string) => key.replace(/^\w+ "[^"]*" args\./, "");
+    assert.deepStrictEqual(
+        error.problems.map((p) => (p.value === undefined ? [relative(p.key)] : [relative(p.key), p.value])),
+        expected.map((e) => (e[1] === undefined ? [e[0]] : [...e])),
+    );
+    for (const problem of error.problems) {
+        assert.ok(CATALOGUED_TEXTS.has(problem.expected), `not in the error catalogue: ${problem.expected}`);
+    }
+    assert.strictEqual(
+        error.message.split("\n")[0],
+        `invalid configuration (${error.problems.length} problem${error.problems.length === 1 ? "" : "s"}):`,
+    );
 }

@@ -9,12 +9,13 @@ import {
     validateModelArmorTemplatesArgs,
 } from "../components/modelArmorTemplates";
 import { formatProblem, Problems } from "../components/validation";
-import { record, Recorded } from "./harness";
+import { assertProblems, record, Recorded, refusal } from "./harness";
 import { componentType, TYPES } from "../components/pure/resourceTypes";
 
 const TEMPLATE = TYPES.modelArmorTemplate;
 const FLOOR = TYPES.modelArmorFloorSetting;
-const ARTICLE_MESSAGE = "Guardian, a critical flaw has been detected in the very incantation you are attempting to cast.";
+const ARTICLE_MESSAGE =
+    "Guardian, a critical flaw has been detected in the very incantation you are attempting to cast.";
 
 async function build(args: Partial<ModelArmorTemplatesArgs> = {}) {
     return record(() => new ModelArmorTemplates("llm", { region: "us-central1", ...args }));
@@ -25,17 +26,8 @@ const response = (r: Recorded) => r.one(TEMPLATE, "llm-response").inputs;
 /** Resolves an output under the mock runtime (not a preview, so every value is known). */
 const valueOf = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
 
-/** The message of the ConfigurationError that `build` throws. */
-function errorOf(build: () => unknown): string {
-    try {
-        build();
-    } catch (e) {
-        return (e as Error).message;
-    }
-    return assert.fail("expected a ConfigurationError");
-}
-const policyError = (args: object) =>
-    errorOf(() => new ModelArmorTemplates("llm", { region: "us-central1", ...args } as ModelArmorTemplatesArgs));
+const templatesRefusal = (args: object) =>
+    refusal(() => new ModelArmorTemplates("llm", { region: "us-central1", ...args } as ModelArmorTemplatesArgs));
 
 const basicSdp = (filterEnforcement: string) => ({ basicConfig: { filterEnforcement } });
 const rai = (confidenceLevel: string, ...types: string[]) => ({
@@ -69,8 +61,15 @@ describe("ModelArmorTemplates", () => {
                 enforcementType: "INSPECT_AND_BLOCK",
             },
         };
-        for (const [side, inputs] of [["prompt", prompt(r)], ["response", response(r)]] as const) {
-            assert.deepStrictEqual({ filterConfig: inputs.filterConfig, templateMetadata: inputs.templateMetadata }, expected, side);
+        for (const [side, inputs] of [
+            ["prompt", prompt(r)],
+            ["response", response(r)],
+        ] as const) {
+            assert.deepStrictEqual(
+                { filterConfig: inputs.filterConfig, templateMetadata: inputs.templateMetadata },
+                expected,
+                side,
+            );
             assert.strictEqual(inputs.location, "us-central1");
             assert.strictEqual(inputs.templateId, `llm-${side}`);
         }
@@ -104,10 +103,18 @@ describe("ModelArmorTemplates", () => {
     it("strict: lower thresholds, injection detection on both sides, multi-language detection", async () => {
         const { resources: r } = await build({ preset: "strict" });
         assert.deepStrictEqual(prompt(r).filterConfig.raiSettings, rai("MEDIUM_AND_ABOVE", ...ALL_RAI));
-        assert.deepStrictEqual(prompt(r).filterConfig.piAndJailbreakFilterSettings, { filterEnforcement: "ENABLED", confidenceLevel: "LOW_AND_ABOVE" });
-        assert.deepStrictEqual(response(r).filterConfig.piAndJailbreakFilterSettings, { filterEnforcement: "ENABLED", confidenceLevel: "MEDIUM_AND_ABOVE" });
+        assert.deepStrictEqual(prompt(r).filterConfig.piAndJailbreakFilterSettings, {
+            filterEnforcement: "ENABLED",
+            confidenceLevel: "LOW_AND_ABOVE",
+        });
+        assert.deepStrictEqual(response(r).filterConfig.piAndJailbreakFilterSettings, {
+            filterEnforcement: "ENABLED",
+            confidenceLevel: "MEDIUM_AND_ABOVE",
+        });
         for (const inputs of [prompt(r), response(r)]) {
-            assert.deepStrictEqual(inputs.templateMetadata.multiLanguageDetection, { enableMultiLanguageDetection: true });
+            assert.deepStrictEqual(inputs.templateMetadata.multiLanguageDetection, {
+                enableMultiLanguageDetection: true,
+            });
             assert.strictEqual(inputs.templateMetadata.enforcementType, "INSPECT_AND_BLOCK");
         }
     });
@@ -121,22 +128,44 @@ describe("ModelArmorTemplates", () => {
                 errorMessage: "prompt refused",
                 multiLanguageDetection: true,
             },
-            response: { maliciousUri: false, piAndJailbreak: { enabled: true }, errorCode: 451, errorMessage: "answer withheld" },
+            response: {
+                maliciousUri: false,
+                piAndJailbreak: { enabled: true },
+                errorCode: 451,
+                errorMessage: "answer withheld",
+            },
         });
         assert.deepStrictEqual(prompt(r).filterConfig.raiSettings, rai("LOW_AND_ABOVE", "DANGEROUS"));
-        assert.deepStrictEqual(prompt(r).filterConfig.piAndJailbreakFilterSettings, { filterEnforcement: "ENABLED", confidenceLevel: "HIGH" });
+        assert.deepStrictEqual(prompt(r).filterConfig.piAndJailbreakFilterSettings, {
+            filterEnforcement: "ENABLED",
+            confidenceLevel: "HIGH",
+        });
         assert.deepStrictEqual(prompt(r).filterConfig.maliciousUriFilterSettings, { filterEnforcement: "ENABLED" });
-        assert.deepStrictEqual(prompt(r).templateMetadata.multiLanguageDetection, { enableMultiLanguageDetection: true });
+        assert.deepStrictEqual(prompt(r).templateMetadata.multiLanguageDetection, {
+            enableMultiLanguageDetection: true,
+        });
 
-        assert.deepStrictEqual(response(r).filterConfig.raiSettings, rai("HIGH", ...ALL_RAI), "untouched by the prompt's override");
-        assert.deepStrictEqual(response(r).filterConfig.piAndJailbreakFilterSettings, { filterEnforcement: "ENABLED", confidenceLevel: "MEDIUM_AND_ABOVE" });
+        assert.deepStrictEqual(
+            response(r).filterConfig.raiSettings,
+            rai("HIGH", ...ALL_RAI),
+            "untouched by the prompt's override",
+        );
+        assert.deepStrictEqual(response(r).filterConfig.piAndJailbreakFilterSettings, {
+            filterEnforcement: "ENABLED",
+            confidenceLevel: "MEDIUM_AND_ABOVE",
+        });
         assert.deepStrictEqual(response(r).filterConfig.maliciousUriFilterSettings, { filterEnforcement: "DISABLED" });
         assert.strictEqual(response(r).templateMetadata.multiLanguageDetection, undefined);
 
         for (const inputs of [prompt(r), response(r)]) {
             const m = inputs.templateMetadata;
             assert.deepStrictEqual(
-                [m.customPromptSafetyErrorCode, m.customPromptSafetyErrorMessage, m.customLlmResponseSafetyErrorCode, m.customLlmResponseSafetyErrorMessage],
+                [
+                    m.customPromptSafetyErrorCode,
+                    m.customPromptSafetyErrorMessage,
+                    m.customLlmResponseSafetyErrorCode,
+                    m.customLlmResponseSafetyErrorMessage,
+                ],
                 [403, "prompt refused", 451, "answer withheld"],
             );
         }
@@ -155,103 +184,92 @@ describe("ModelArmorTemplates", () => {
     });
 
     it("INSPECT_ONLY keeps screening logged, and refuses to turn that logging off", async () => {
-        const { resources: r } = await build({ prompt: { enforcement: "INSPECT_ONLY", logging: { templateOperations: false } } });
+        const { resources: r } = await build({
+            prompt: { enforcement: "INSPECT_ONLY", logging: { templateOperations: false } },
+        });
         assert.strictEqual(prompt(r).templateMetadata.enforcementType, "INSPECT_ONLY");
         assert.strictEqual(prompt(r).templateMetadata.logSanitizeOperations, true);
         assert.strictEqual(prompt(r).templateMetadata.logTemplateOperations, false);
         assert.strictEqual(response(r).templateMetadata.enforcementType, "INSPECT_AND_BLOCK");
 
-        assert.strictEqual(
-            policyError({ prompt: { enforcement: "INSPECT_ONLY", logging: { sanitizeOperations: false } } }),
-            "invalid configuration (1 problem):\n" +
-                '  ModelArmorTemplates "llm" args.prompt.logging.sanitizeOperations = false: must stay true while enforcement is INSPECT_ONLY: inspect-only findings are only recorded in Cloud Logging',
+        assertProblems(
+            await templatesRefusal({ prompt: { enforcement: "INSPECT_ONLY", logging: { sanitizeOperations: false } } }),
+            [["prompt.logging.sanitizeOperations", false]],
         );
     });
 
-    it("refuses basic and advanced SDP together, and an SDP value of the wrong shape", () => {
-        assert.strictEqual(
-            policyError({
-                prompt: { sdp: { basic: true, inspectTemplate: "projects/p/locations/l/inspectTemplates/t" } },
-                response: { sdp: "basic" },
-            }),
-            [
-                "invalid configuration (2 problems):",
-                '  ModelArmorTemplates "llm" args.prompt.sdp = {"basic":true,"inspectTemplate":"projects/p/locations/l/inspectTemplates/t"}: basic and advanced Sensitive Data Protection cannot be combined: set sdp to true or false for basic, or to {inspectTemplate, deidentifyTemplate} for advanced',
-                '  ModelArmorTemplates "llm" args.response.sdp = "basic": must be true or false (basic Sensitive Data Protection) or {inspectTemplate, deidentifyTemplate} (advanced)',
-            ].join("\n"),
-        );
+    it("refuses basic and advanced SDP together, and an SDP value of the wrong shape", async () => {
+        const both = { basic: true, inspectTemplate: "projects/p/locations/l/inspectTemplates/t" };
+        assertProblems(await templatesRefusal({ prompt: { sdp: both }, response: { sdp: "basic" } }), [
+            ["prompt.sdp", both],
+            ["response.sdp", "basic"],
+        ]);
     });
 
-    it("names the allowed values of every enum, with a suggestion for near misses", () => {
-        assert.strictEqual(
-            policyError({
-                preset: "recomended",
-                prompt: {
-                    raiFilters: [{ filterType: "HATE_SPEACH", confidenceLevel: "MEDIUM" }],
-                    piAndJailbreak: { confidenceLevel: "low_and_above" },
-                    enforcement: "BLOCK",
-                },
-            }),
-            [
-                "invalid configuration (5 problems):",
-                '  ModelArmorTemplates "llm" args.preset = "recomended": must be one of recommended, article, strict (did you mean "recommended"?)',
-                '  ModelArmorTemplates "llm" args.prompt.raiFilters[0].filterType = "HATE_SPEACH": must be one of SEXUALLY_EXPLICIT, HATE_SPEECH, HARASSMENT, DANGEROUS (did you mean "HATE_SPEECH"?)',
-                '  ModelArmorTemplates "llm" args.prompt.raiFilters[0].confidenceLevel = "MEDIUM": must be one of LOW_AND_ABOVE, MEDIUM_AND_ABOVE, HIGH',
-                '  ModelArmorTemplates "llm" args.prompt.piAndJailbreak.confidenceLevel = "low_and_above": must be one of LOW_AND_ABOVE, MEDIUM_AND_ABOVE, HIGH (did you mean "LOW_AND_ABOVE"?)',
-                '  ModelArmorTemplates "llm" args.prompt.enforcement = "BLOCK": must be one of INSPECT_AND_BLOCK, INSPECT_ONLY',
-            ].join("\n"),
-        );
+    it("names the allowed values of every enum, with a suggestion for near misses", async () => {
+        const error = await templatesRefusal({
+            preset: "recomended",
+            prompt: {
+                raiFilters: [{ filterType: "HATE_SPEACH", confidenceLevel: "MEDIUM" }],
+                piAndJailbreak: { confidenceLevel: "low_and_above" },
+                enforcement: "BLOCK",
+            },
+        });
+        assertProblems(error, [
+            ["preset", "recomended"],
+            ["prompt.raiFilters[0].filterType", "HATE_SPEACH"],
+            ["prompt.raiFilters[0].confidenceLevel", "MEDIUM"],
+            ["prompt.piAndJailbreak.confidenceLevel", "low_and_above"],
+            ["prompt.enforcement", "BLOCK"],
+        ]);
     });
 
     it("reports every mistake at once, wrong types included, before registering anything", async () => {
-        const { resources } = await record(() =>
-            assert.strictEqual(
-                policyError({
-                    region: "central",
-                    prompt: {
-                        raiFilters: [
-                            { filterType: "HARASSMENT", confidenceLevel: "HIGH" },
-                            "HATE_SPEECH",
-                            { filterType: "HARASSMENT", confidenceLevel: "HIGH", level: 2 },
-                        ],
-                        piAndJailBreak: { enabled: true },
-                        errorCode: 798.5,
-                    },
-                    response: {
-                        raiFilters: "HIGH",
-                        piAndJailbreak: true,
-                        maliciousUri: "on",
-                        sdp: { inspectTemplate: "pii" },
-                        errorCode: "798",
-                        errorMessage: "",
-                        logging: { sanitizeOperation: true },
-                    },
-                }),
-                [
-                    "invalid configuration (13 problems):",
-                    '  ModelArmorTemplates "llm" args.region = "central": must be a Google Cloud region such as "us-central1"',
-                    '  ModelArmorTemplates "llm" args.prompt.piAndJailBreak: unknown key (did you mean "piAndJailbreak"?); known keys: raiFilters, piAndJailbreak, maliciousUri, sdp, enforcement, errorCode, errorMessage, multiLanguageDetection, logging, ignorePartialInvocationFailures',
-                    '  ModelArmorTemplates "llm" args.prompt.raiFilters[1] = "HATE_SPEECH": must be an object (a map of keys to values)',
-                    '  ModelArmorTemplates "llm" args.prompt.raiFilters[2].level: unknown key; known keys: filterType, confidenceLevel',
-                    '  ModelArmorTemplates "llm" args.prompt.raiFilters[2].filterType = "HARASSMENT": duplicates raiFilters[0]',
-                    '  ModelArmorTemplates "llm" args.prompt.errorCode = 798.5: must be a whole number from 400 to 999',
-                    '  ModelArmorTemplates "llm" args.response.raiFilters = "HIGH": must be a list',
-                    '  ModelArmorTemplates "llm" args.response.piAndJailbreak = true: must be an object (a map of keys to values)',
-                    '  ModelArmorTemplates "llm" args.response.maliciousUri = "on": must be true or false',
-                    '  ModelArmorTemplates "llm" args.response.sdp.inspectTemplate = "pii": must be the full path of a Sensitive Data Protection inspect template, e.g. "projects/my-project/locations/us-central1/inspectTemplates/pii"',
-                    '  ModelArmorTemplates "llm" args.response.errorCode = "798": must be a whole number from 400 to 999',
-                    '  ModelArmorTemplates "llm" args.response.errorMessage = "": must be a non-empty string',
-                    '  ModelArmorTemplates "llm" args.response.logging.sanitizeOperation: unknown key (did you mean "sanitizeOperations"?); known keys: templateOperations, sanitizeOperations',
-                ].join("\n"),
-            ),
-        );
-        assert.strictEqual(resources.all.length, 0);
+        const error = await templatesRefusal({
+            region: "central",
+            prompt: {
+                raiFilters: [
+                    { filterType: "HARASSMENT", confidenceLevel: "HIGH" },
+                    "HATE_SPEECH",
+                    { filterType: "HARASSMENT", confidenceLevel: "HIGH", level: 2 },
+                ],
+                piAndJailBreak: { enabled: true },
+                errorCode: 798.5,
+            },
+            response: {
+                raiFilters: "HIGH",
+                piAndJailbreak: true,
+                maliciousUri: "on",
+                sdp: { inspectTemplate: "pii" },
+                errorCode: "798",
+                errorMessage: "",
+                logging: { sanitizeOperation: true },
+            },
+        });
+        assertProblems(error, [
+            ["region", "central"],
+            ["prompt.piAndJailBreak"],
+            ["prompt.raiFilters[1]", "HATE_SPEECH"],
+            ["prompt.raiFilters[2].level"],
+            ["prompt.raiFilters[2].filterType", "HARASSMENT"],
+            ["prompt.errorCode", 798.5],
+            ["response.raiFilters", "HIGH"],
+            ["response.piAndJailbreak", true],
+            ["response.maliciousUri", "on"],
+            ["response.sdp.inspectTemplate", "pii"],
+            ["response.errorCode", "798"],
+            ["response.errorMessage", ""],
+            ["response.logging.sanitizeOperation"],
+        ]);
     });
 
     it("reports under the stack's config keys when the stack validates its guarded-llm:modelArmor object", () => {
         const problems = new Problems("guarded-llm:modelArmor.", { region: "gcp:region" });
         validateModelArmorTemplatesArgs(
-            { region: "nowhere", prompt: { raiFilters: [{ filterType: "VIOLENCE", confidenceLevel: "HIGH" }] } } as unknown as ModelArmorTemplatesArgs,
+            {
+                region: "nowhere",
+                prompt: { raiFilters: [{ filterType: "VIOLENCE", confidenceLevel: "HIGH" }] },
+            } as unknown as ModelArmorTemplatesArgs,
             problems,
         );
         assert.deepStrictEqual(problems.list.map(formatProblem), [
@@ -262,12 +280,21 @@ describe("ModelArmorTemplates", () => {
 
     it("exposes the full template paths from the template resources, in the given project", async () => {
         const { result, resources: r } = await build({ project: "templates-project" });
-        assert.strictEqual(await valueOf(result.promptTemplateId), "projects/templates-project/locations/us-central1/templates/llm-prompt");
-        assert.strictEqual(await valueOf(result.responseTemplateId), "projects/templates-project/locations/us-central1/templates/llm-response");
+        assert.strictEqual(
+            await valueOf(result.promptTemplateId),
+            "projects/templates-project/locations/us-central1/templates/llm-prompt",
+        );
+        assert.strictEqual(
+            await valueOf(result.responseTemplateId),
+            "projects/templates-project/locations/us-central1/templates/llm-response",
+        );
         assert.strictEqual(await valueOf(result.promptTemplateId), await valueOf(result.promptTemplate.id));
         assert.strictEqual(prompt(r).project, "templates-project");
         const component = r.one(componentType("ModelArmorTemplates"));
-        assert.strictEqual(component.outputs?.responseTemplateId, "projects/templates-project/locations/us-central1/templates/llm-response");
+        assert.strictEqual(
+            component.outputs?.responseTemplateId,
+            "projects/templates-project/locations/us-central1/templates/llm-response",
+        );
         assert.ok(r.ofType(TEMPLATE).every((t) => t.parent === component.urn));
     });
 
@@ -282,7 +309,10 @@ describe("ModelArmorTemplates", () => {
     });
 
     it("resolves preset and overrides purely, keeping the preset where an override is undefined", () => {
-        const settings = resolveModelArmorSettings({ preset: "article", prompt: { errorCode: undefined, piAndJailbreak: { enabled: false } } });
+        const settings = resolveModelArmorSettings({
+            preset: "article",
+            prompt: { errorCode: undefined, piAndJailbreak: { enabled: false } },
+        });
         assert.strictEqual(settings.preset, "article");
         assert.strictEqual(settings.prompt.errorCode, 799);
         assert.deepStrictEqual(settings.prompt.piAndJailbreak, { enabled: false, confidenceLevel: "LOW_AND_ABOVE" });
@@ -293,6 +323,13 @@ describe("ModelArmorTemplates", () => {
     it("never creates a floor setting", async () => {
         const { resources: r } = await build({ preset: "strict" });
         assert.strictEqual(r.ofType(FLOOR).length, 0);
+    });
+
+    it("keeps the resources of stacks deployed when it was called ModelArmorPolicy", async () => {
+        const { resources: r } = await build();
+        assert.deepStrictEqual(r.one(componentType("ModelArmorTemplates")).aliases, [
+            { type: componentType("ModelArmorPolicy") },
+        ]);
     });
 });
 
@@ -319,21 +356,27 @@ describe("ModelArmorFloorSetting", () => {
     });
 
     it("requires the explicit acknowledgement and at least one filter, before registering anything", async () => {
-        const { resources } = await record(() =>
-            assert.strictEqual(
-                errorOf(() => new ModelArmorFloorSetting("floor", { ...args, acknowledgeProjectWideSingleton: undefined as unknown as boolean, filters: {} })),
-                [
-                    "invalid configuration (2 problems):",
-                    '  ModelArmorFloorSetting "floor" args.acknowledgeProjectWideSingleton: must be true: a project has one floor setting for all its templates; this overwrites it, and removing it from the program leaves it in place',
-                    "  ModelArmorFloorSetting \"floor\" args.filters = {}: must require at least one filter: an empty floor would replace the project's floor with none",
-                ].join("\n"),
-            ),
+        const unacknowledged = {
+            ...args,
+            acknowledgeProjectWideSingleton: undefined as unknown as boolean,
+            filters: {},
+        };
+        assertProblems(await refusal(() => new ModelArmorFloorSetting("floor", unacknowledged)), [
+            ["acknowledgeProjectWideSingleton"],
+            ["filters", {}],
+        ]);
+        const refused = await refusal(
+            () =>
+                new ModelArmorFloorSetting("floor", {
+                    ...args,
+                    acknowledgeProjectWideSingleton: false,
+                    filters: { sdp: "on" } as never,
+                }),
         );
-        assert.strictEqual(resources.all.length, 0);
-        assert.match(
-            errorOf(() => new ModelArmorFloorSetting("floor", { ...args, acknowledgeProjectWideSingleton: false, filters: { sdp: "on" } as never })),
-            /acknowledgeProjectWideSingleton = false: must be true[\s\S]*filters\.sdp = "on": must be true or false/,
-        );
+        assertProblems(refused, [
+            ["acknowledgeProjectWideSingleton", false],
+            ["filters.sdp", "on"],
+        ]);
     });
 });
 
@@ -346,8 +389,16 @@ describe("ModelArmorTemplates advanced SDP", () => {
         assert.strictEqual(agent.inputs.service, "modelarmor.googleapis.com");
         const grants = r.ofType(TYPES.projectIamMember);
         assert.deepStrictEqual(grants.map((g) => [g.inputs.project, g.inputs.role, g.inputs.member]).sort(), [
-            ["dlp-project", "roles/dlp.reader", "serviceAccount:service-123456789012@gcp-sa-modelarmor.iam.gserviceaccount.com"],
-            ["dlp-project", "roles/dlp.user", "serviceAccount:service-123456789012@gcp-sa-modelarmor.iam.gserviceaccount.com"],
+            [
+                "dlp-project",
+                "roles/dlp.reader",
+                "serviceAccount:service-123456789012@gcp-sa-modelarmor.iam.gserviceaccount.com",
+            ],
+            [
+                "dlp-project",
+                "roles/dlp.user",
+                "serviceAccount:service-123456789012@gcp-sa-modelarmor.iam.gserviceaccount.com",
+            ],
         ]);
         for (const grant of grants) assert.ok(r.dependsOn(r.one(TEMPLATE, "llm-response"), grant));
         assert.deepStrictEqual(response(r).filterConfig.sdpSettings, { advancedConfig: { inspectTemplate: INSPECT } });

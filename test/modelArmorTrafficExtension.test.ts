@@ -1,12 +1,13 @@
 import * as assert from "assert";
 import { ModelArmorTrafficExtension, ModelArmorTrafficExtensionArgs } from "../components/modelArmorTrafficExtension";
 import { MOCK_PROJECT_NUMBER } from "../tools/mockRuntime";
-import { record, Recorded } from "./harness";
+import { assertProblems, record, Recorded, refusal } from "./harness";
 import { TYPES } from "../components/pure/resourceTypes";
 
 const EXTENSION = TYPES.trafficExtension;
 const IAM = TYPES.projectIamMember;
-const FORWARDING_RULE = "https://www.googleapis.com/compute/v1/projects/test-project/regions/us-central1/forwardingRules/https";
+const FORWARDING_RULE =
+    "https://www.googleapis.com/compute/v1/projects/test-project/regions/us-central1/forwardingRules/https";
 const PROMPT = "projects/test-project/locations/us-central1/templates/llm-prompt";
 const RESPONSE = "projects/test-project/locations/us-central1/templates/llm-response";
 const AGENT = `serviceAccount:service-${MOCK_PROJECT_NUMBER}@gcp-sa-dep.iam.gserviceaccount.com`;
@@ -41,7 +42,12 @@ describe("ModelArmorTrafficExtension", () => {
     it("screens both directions on all six events, fails closed, with a 1 s timeout by default", async () => {
         const ext = extensionOf(await build());
         assert.deepStrictEqual(ext.supportedEvents, [
-            "REQUEST_HEADERS", "REQUEST_BODY", "REQUEST_TRAILERS", "RESPONSE_HEADERS", "RESPONSE_BODY", "RESPONSE_TRAILERS",
+            "REQUEST_HEADERS",
+            "REQUEST_BODY",
+            "REQUEST_TRAILERS",
+            "RESPONSE_HEADERS",
+            "RESPONSE_BODY",
+            "RESPONSE_TRAILERS",
         ]);
         assert.strictEqual(ext.failOpen, false);
         assert.strictEqual(ext.timeout, "1s");
@@ -55,20 +61,38 @@ describe("ModelArmorTrafficExtension", () => {
     });
 
     it("gives each served model its own entry, under both spellings of an untagged or :latest name, then default", async () => {
-        const settings = JSON.parse(extensionOf(await build({ models: ["gemma:2b", "llama3", "phi3:latest"] })).metadata.model_armor_settings);
-        assert.deepStrictEqual(settings.map((s: { model: string }) => s.model), ["gemma:2b", "llama3", "llama3:latest", "phi3", "phi3:latest", "default"]);
+        const settings = JSON.parse(
+            extensionOf(await build({ models: ["gemma:2b", "llama3", "phi3:latest"] })).metadata.model_armor_settings,
+        );
+        assert.deepStrictEqual(
+            settings.map((s: { model: string }) => s.model),
+            ["gemma:2b", "llama3", "llama3:latest", "phi3", "phi3:latest", "default"],
+        );
         for (const entry of settings) {
-            assert.deepStrictEqual(entry, { model: entry.model, user_prompt_template_id: PROMPT, model_response_template_id: RESPONSE });
+            assert.deepStrictEqual(entry, {
+                model: entry.model,
+                user_prompt_template_id: PROMPT,
+                model_response_template_id: RESPONSE,
+            });
         }
     });
 
     it("screens prompts only or responses only when chosen", async () => {
         const prompts = extensionOf(await build({ screen: "prompts" }));
         assert.deepStrictEqual(prompts.supportedEvents, ["REQUEST_HEADERS", "REQUEST_BODY", "REQUEST_TRAILERS"]);
-        assert.deepStrictEqual(JSON.parse(prompts.metadata.model_armor_settings), [{ model: "default", user_prompt_template_id: PROMPT }]);
+        assert.deepStrictEqual(JSON.parse(prompts.metadata.model_armor_settings), [
+            { model: "default", user_prompt_template_id: PROMPT },
+        ]);
         const responses = extensionOf(await build({ screen: "responses" }));
-        assert.deepStrictEqual(responses.supportedEvents, ["REQUEST_HEADERS", "RESPONSE_HEADERS", "RESPONSE_BODY", "RESPONSE_TRAILERS"]);
-        assert.deepStrictEqual(JSON.parse(responses.metadata.model_armor_settings), [{ model: "default", model_response_template_id: RESPONSE }]);
+        assert.deepStrictEqual(responses.supportedEvents, [
+            "REQUEST_HEADERS",
+            "RESPONSE_HEADERS",
+            "RESPONSE_BODY",
+            "RESPONSE_TRAILERS",
+        ]);
+        assert.deepStrictEqual(JSON.parse(responses.metadata.model_armor_settings), [
+            { model: "default", model_response_template_id: RESPONSE },
+        ]);
     });
 
     it("fails open only when asked, and converts the timeout to seconds", async () => {
@@ -88,7 +112,10 @@ describe("ModelArmorTrafficExtension", () => {
 
     it("grants the Service Extensions agent its three roles, the template role on the template project, after the extension exists", async () => {
         const r = await build({ templateProject: "templates-project" });
-        const grants = r.ofType(IAM).map((g) => [g.inputs.project, g.inputs.role, g.inputs.member]).sort((a, b) => a[1].localeCompare(b[1]));
+        const grants = r
+            .ofType(IAM)
+            .map((g) => [g.inputs.project, g.inputs.role, g.inputs.member])
+            .sort((a, b) => a[1].localeCompare(b[1]));
         assert.deepStrictEqual(grants, [
             ["test-project", "roles/modelarmor.calloutUser", AGENT],
             ["templates-project", "roles/modelarmor.user", AGENT],
@@ -101,21 +128,24 @@ describe("ModelArmorTrafficExtension", () => {
         assert.strictEqual((await build({ grantServiceAgentRoles: false })).ofType(IAM).length, 0);
     });
 
-    it("refuses a timeout outside 10-1000 ms, an unknown direction and a non-boolean failOpen", () => {
-        assert.throws(
+    it("refuses a timeout outside 10-1000 ms, an unknown direction and a non-boolean failOpen", async () => {
+        const error = await refusal(
             () =>
                 new ModelArmorTrafficExtension("guard", {
-                    region: "us-central1", forwardingRuleSelfLink: FORWARDING_RULE, promptTemplateId: PROMPT, responseTemplateId: RESPONSE,
-                    screenedPaths: ["/v1/completions"], timeout: "2s", screen: "prompt" as any, failOpen: "no" as any,
+                    region: "us-central1",
+                    forwardingRuleSelfLink: FORWARDING_RULE,
+                    promptTemplateId: PROMPT,
+                    responseTemplateId: RESPONSE,
+                    screenedPaths: ["/v1/completions"],
+                    timeout: "2s",
+                    screen: "prompt" as any,
+                    failOpen: "no" as any,
                 }),
-            {
-                message: [
-                    "invalid configuration (3 problems):",
-                    '  ModelArmorTrafficExtension "guard" args.screen = "prompt": must be one of both, prompts, responses (did you mean "prompts"?)',
-                    '  ModelArmorTrafficExtension "guard" args.failOpen = "no": must be true or false',
-                    '  ModelArmorTrafficExtension "guard" args.timeout = "2s": must be from 10ms to 1000ms, written like "500ms" or "1s"',
-                ].join("\n"),
-            },
         );
+        assertProblems(error, [
+            ["screen", "prompt"],
+            ["failOpen", "no"],
+            ["timeout", "2s"],
+        ]);
     });
 });

@@ -8,7 +8,7 @@ import { ModelBucket } from "../components";
 import { buildPlan, toStackExport } from "../tools/planner";
 import { renderPlan, renderTree } from "../tools/renderPlan";
 import { readStackFile } from "../tools/stackFile";
-import { record, runtime } from "./harness";
+import { record, runtime, shippedPlan } from "./harness";
 import { TYPES } from "../components/pure/resourceTypes";
 
 const ROOT = path.join(__dirname, "..");
@@ -23,7 +23,7 @@ function runPlanCli(...args: string[]) {
 
 describe("offline plan", () => {
     it("prints the resources as a tree under the stack, with key settings", async () => {
-        const text = renderTree(await buildPlan(runtime, "dev", devFile()));
+        const text = renderTree(await shippedPlan("dev"));
         const lines = text.split("\n");
         assert.strictEqual(lines[0], "pulumi:pulumi:Stack guarded-llm-dev");
         assert.ok(lines.includes("  guarded-llm:index:GuardedLlmEndpoint dev"));
@@ -32,7 +32,7 @@ describe("offline plan", () => {
     });
 
     it("writes the plan in the shape of pulumi stack export v3, with recorded dependencies", async () => {
-        const exported = toStackExport(await buildPlan(runtime, "dev", devFile()));
+        const exported = toStackExport(await shippedPlan("dev"));
         assert.strictEqual(exported.version, 3);
         const resources = exported.deployment.resources;
         for (const r of resources) {
@@ -40,7 +40,11 @@ describe("offline plan", () => {
                 Object.keys(r).filter((k) => !["parent", "outputs", "protect", "retainOnDelete"].includes(k)),
                 ["urn", "custom", "type", "inputs", "dependencies", "propertyDependencies"],
             );
-            for (const dep of r.dependencies) assert.ok(resources.some((x) => x.urn === dep), `dangling dependency ${dep}`);
+            for (const dep of r.dependencies)
+                assert.ok(
+                    resources.some((x) => x.urn === dep),
+                    `dangling dependency ${dep}`,
+                );
         }
         const urn = (type: string) => resources.find((r) => r.type === type && r.custom)!.urn;
         const service = resources.find((r) => r.type === TYPES.cloudRunService)!;
@@ -50,15 +54,26 @@ describe("offline plan", () => {
     });
 
     it("carries the stack exports as the root resource's outputs", async () => {
-        const root = toStackExport(await buildPlan(runtime, "dev", devFile())).deployment.resources[0];
+        const root = toStackExport(await shippedPlan("dev")).deployment.resources[0];
         assert.strictEqual(root.type, TYPES.stack);
         const outputs = (root as any).outputs;
         assert.deepStrictEqual(Object.keys(outputs).sort(), [
-            "dnsRecords", "endpointUrl", "ipAddress", "modelBucket", "models", "promptTemplateId", "responseTemplateId",
-            "routeTable", "serviceAccount", "serviceName",
+            "dnsRecords",
+            "endpointUrl",
+            "ipAddress",
+            "modelBucket",
+            "models",
+            "promptTemplateId",
+            "responseTemplateId",
+            "routeTable",
+            "serviceAccount",
+            "serviceName",
         ]);
         assert.strictEqual(outputs.endpointUrl, "https://203.0.113.10");
-        assert.strictEqual(outputs.promptTemplateId, "projects/guarded-llm-dev/locations/us-central1/templates/dev-armor-prompt");
+        assert.strictEqual(
+            outputs.promptTemplateId,
+            "projects/guarded-llm-dev/locations/us-central1/templates/dev-armor-prompt",
+        );
         assert.strictEqual(outputs.serviceAccount, "dev-ollama-run@guarded-llm-dev.iam.gserviceaccount.com");
         assert.deepStrictEqual(outputs.models, ["gemma:2b"]);
     });
@@ -84,16 +99,22 @@ describe("offline plan", () => {
     });
 
     it("summarises the plan with its resource count and outputs", async () => {
-        const plan = await buildPlan(runtime, "dev", devFile());
+        const plan = await shippedPlan("dev");
         const text = renderPlan(plan);
-        assert.ok(text.startsWith(`Plan for stack "dev": ${plan.resources.filter((r) => r.custom).length} resources\n`));
-        assert.match(text, /\nStack outputs:\n(  .*\n)*  modelBucket: dev-models\n/);
+        assert.ok(
+            text.startsWith(`Plan for stack "dev": ${plan.resources.filter((r) => r.custom).length} resources\n`),
+        );
+        assert.match(text, /\nStack outputs:\n( {2}.*\n)* {2}modelBucket: dev-models\n/);
         assert.doesNotMatch(text, /routeTable:/, "the route table has its own section");
     });
 
     it("CLI: runs the dev stack and writes the JSON plan", () => {
         const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "dev.json");
-        const stdout = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/plan.ts", "--stack", "dev", "--json", out], { cwd: ROOT, encoding: "utf8" });
+        const stdout = execFileSync(
+            process.execPath,
+            ["-r", "ts-node/register/transpile-only", "tools/plan.ts", "--stack", "dev", "--json", out],
+            { cwd: ROOT, encoding: "utf8" },
+        );
         assert.match(stdout, /gcp:cloudrunv2\/service:Service dev-ollama/);
         assert.strictEqual(JSON.parse(fs.readFileSync(out, "utf8")).version, 3);
     });
@@ -117,8 +138,12 @@ describe("offline plan", () => {
 
     it("runs the policy pack: both shipped stacks pass every mandatory policy", async () => {
         for (const stack of ["dev", "prod"]) {
-            const plan = await buildPlan(runtime, stack, readStackFile(path.join(ROOT, "stacks", `Pulumi.${stack}.yaml`)));
-            assert.deepStrictEqual(plan.violations.filter((v) => v.enforcementLevel === "mandatory"), [], stack);
+            const plan = await shippedPlan(stack);
+            assert.deepStrictEqual(
+                plan.violations.filter((v) => v.enforcementLevel === "mandatory"),
+                [],
+                stack,
+            );
         }
     });
 
@@ -129,9 +154,15 @@ describe("offline plan", () => {
             config: { ...file.config, [key]: JSON.stringify({ ...JSON.parse(file.config[key]), ...patch }) },
         });
         const mandatory = async (config: typeof file) =>
-            (await buildPlan(runtime, "dev", config)).violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => v.policyName);
-        assert.deepStrictEqual(await mandatory(turnedOff("guarded-llm:modelArmor", { failOpen: true })), ["model-armor-fail-closed"]);
-        assert.deepStrictEqual(await mandatory(turnedOff("guarded-llm:ollama", { insecureAllowAllIngress: true })), ["cloud-run-ingress-via-load-balancer"]);
+            (await buildPlan(runtime, "dev", config)).violations
+                .filter((v) => v.enforcementLevel === "mandatory")
+                .map((v) => v.policyName);
+        assert.deepStrictEqual(await mandatory(turnedOff("guarded-llm:modelArmor", { failOpen: true })), [
+            "model-armor-fail-closed",
+        ]);
+        assert.deepStrictEqual(await mandatory(turnedOff("guarded-llm:ollama", { insecureAllowAllIngress: true })), [
+            "cloud-run-ingress-via-load-balancer",
+        ]);
         assert.deepStrictEqual(
             await mandatory(turnedOff("guarded-llm:modelArmor", { prompt: { piAndJailbreak: { enabled: false } } })),
             ["model-armor-prompt-injection-on"],
@@ -141,7 +172,10 @@ describe("offline plan", () => {
     it("CLI: a mandatory violation prints the plan and the violation, and exits 1", () => {
         const result = runPlanCli("--config-file", "test/fixtures/Pulumi.failopen.yaml");
         assert.strictEqual(result.status, 1);
-        assert.match(result.stdout, /\[mandatory\] model-armor-fail-closed: gcp:networkservices\/lbTrafficExtension:LbTrafficExtension failopen-armor-ext/);
+        assert.match(
+            result.stdout,
+            /\[mandatory\] model-armor-fail-closed: gcp:networkservices\/lbTrafficExtension:LbTrafficExtension failopen-armor-ext/,
+        );
         assert.match(result.stderr, /plan: a mandatory policy is violated/);
     });
 

@@ -5,7 +5,7 @@ import * as ts from "typescript";
 import { ENDPOINT_PART_KEYS } from "../components/guardedLlmEndpoint";
 import { MODEL_PULL_JOB_ARG_KEYS } from "../components/ollamaServiceArgs";
 import { PROJECT_KEYS } from "../stacks/config";
-import { RULES } from "./fixtures/configRules";
+import { RULES } from "./fixtures/errorCatalogue";
 import { record } from "./harness";
 import { TYPES } from "../components/pure/resourceTypes";
 
@@ -20,7 +20,9 @@ function readmeExample(): string {
 
 /** Runs the example as a program would, with `guarded-llm` resolving to this repository's components. */
 function runExample(): Record<string, unknown> {
-    const js = ts.transpileModule(readmeExample(), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } }).outputText;
+    const js = ts.transpileModule(readmeExample(), {
+        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 },
+    }).outputText;
     const module = { exports: {} as Record<string, unknown> };
     const load = (name: string) => (name === "guarded-llm" ? require("../components") : require(name));
     new Function("require", "module", "exports", js)(load, module, module.exports);
@@ -39,10 +41,19 @@ describe("README", () => {
         const block = /### Mistakes are refused[\s\S]*?\n\n((?: {4}.*\n)+)/.exec(README);
         assert.ok(block, "README has the list of common mistakes");
         const messages = RULES.map(([, , message]) => message);
-        for (const line of block[1].split("\n").map((l) => l.trim()).filter(Boolean)) {
+        for (const line of block[1]
+            .split("\n")
+            .map((l) => l.trim())
+            .filter(Boolean)) {
             // "..." marks a shortened line: each part must still be verbatim in one message.
-            const parts = line.split("...").map((p) => p.replace(/^\(|\)$/g, "")).filter((p) => p.trim() !== "");
-            assert.ok(messages.some((m) => parts.every((p) => m.includes(p))), `README quotes a line no rule produces: ${line}`);
+            const parts = line
+                .split("...")
+                .map((p) => p.replace(/^\(|\)$/g, ""))
+                .filter((p) => p.trim() !== "");
+            assert.ok(
+                messages.some((m) => parts.every((p) => m.includes(p))),
+                `README quotes a line no rule produces: ${line}`,
+            );
         }
     });
 
@@ -56,7 +67,13 @@ describe("README", () => {
         const coderRule = resources.one(TYPES.forwardingRule, "coder-lb-https");
         assert.ok(resources.dependsOn(coderRule, subnet), "the second load balancer waits for the shared subnet");
         const extensions = resources.ofType(TYPES.trafficExtension);
-        assert.deepStrictEqual(extensions.map((e) => e.inputs.forwardingRules[0].split("/").pop()).sort(), ["chat-lb-https", "coder-lb-https"]);
-        assert.strictEqual(resources.one(TYPES.backendService, "chat-lb-backend").inputs.securityPolicy.split("/").pop(), "chat-edge");
+        assert.deepStrictEqual(extensions.map((e) => e.inputs.forwardingRules[0].split("/").pop()).sort(), [
+            "chat-lb-https",
+            "coder-lb-https",
+        ]);
+        assert.strictEqual(
+            resources.one(TYPES.backendService, "chat-lb-backend").inputs.securityPolicy.split("/").pop(),
+            "chat-edge",
+        );
     });
 });

@@ -1,10 +1,13 @@
 import * as assert from "assert";
-import { RegionalHttpsLoadBalancer,
-    regionalHttpsLoadBalancerWarnings, RegionalHttpsLoadBalancerArgs } from "../components/regionalHttpsLoadBalancer";
+import {
+    RegionalHttpsLoadBalancer,
+    regionalHttpsLoadBalancerWarnings,
+    RegionalHttpsLoadBalancerArgs,
+} from "../components/regionalHttpsLoadBalancer";
 import { PROBE_PATHS, routeTable } from "../components/pure/routeTable";
 import { routeRequest } from "../components/pure/urlMapRouter";
 import { MOCK_ADDRESS } from "../tools/mockRuntime";
-import { record, Recorded } from "./harness";
+import { assertProblems, record, Recorded, refusal } from "./harness";
 import { componentType, TYPES } from "../components/pure/resourceTypes";
 
 const COMPONENT = componentType("RegionalHttpsLoadBalancer");
@@ -24,14 +27,19 @@ const TLS_KEY = TYPES.tlsPrivateKey;
 const TLS_CERT = TYPES.tlsSelfSignedCert;
 
 const BASE: RegionalHttpsLoadBalancerArgs = {
-    region: "us-central1", cloudRunService: "ollama", proxySubnetCidr: "192.168.16.0/23", tls: { mode: "self-signed" },
+    region: "us-central1",
+    cloudRunService: "ollama",
+    proxySubnetCidr: "192.168.16.0/23",
+    tls: { mode: "self-signed" },
 };
 const link = (collection: string, name: string) =>
     `https://www.googleapis.com/compute/v1/projects/test-project/regions/us-central1/${collection}/${name}`;
 const BACKEND_LINK = link("backendServices", "lb-backend");
 
 async function build(args: Partial<RegionalHttpsLoadBalancerArgs> = {}): Promise<Recorded> {
-    const { resources } = await record(() => new RegionalHttpsLoadBalancer("lb", { ...BASE, ...args } as RegionalHttpsLoadBalancerArgs));
+    const { resources } = await record(
+        () => new RegionalHttpsLoadBalancer("lb", { ...BASE, ...args } as RegionalHttpsLoadBalancerArgs),
+    );
     return resources;
 }
 
@@ -39,102 +47,150 @@ async function build(args: Partial<RegionalHttpsLoadBalancerArgs> = {}): Promise
 const outputs = (r: Recorded) => r.one(COMPONENT).outputs!;
 const httpsRule = (r: Recorded) => r.one(RULE, "lb-https");
 
-/** Builds with `args` and returns the error message (nothing may be registered). */
-async function errorOf(args: Partial<RegionalHttpsLoadBalancerArgs> | Record<string, unknown>): Promise<string> {
-    let message = "";
-    const { resources } = await record(() => {
-        try {
-            new RegionalHttpsLoadBalancer("lb", { ...BASE, ...args } as RegionalHttpsLoadBalancerArgs);
-        } catch (e) {
-            message = (e as Error).message;
-        }
-    });
-    assert.strictEqual(resources.all.length, 0, "nothing registered");
-    assert.notStrictEqual(message, "", "construction failed");
-    return message;
+/** Builds with `args`, which must be refused with exactly these problems, before anything is registered. */
+async function assertRefused(
+    args: Partial<RegionalHttpsLoadBalancerArgs> | Record<string, unknown>,
+    expected: [string, unknown?][],
+) {
+    assertProblems(
+        await refusal(() => new RegionalHttpsLoadBalancer("lb", { ...BASE, ...args } as RegionalHttpsLoadBalancerArgs)),
+        expected,
+    );
 }
-const oneProblem = (line: string) => `invalid configuration (1 problem):\n  RegionalHttpsLoadBalancer "lb" args.${line}`;
 
 describe("RegionalHttpsLoadBalancer", () => {
     it("puts the Cloud Run service behind a serverless NEG and an EXTERNAL_MANAGED HTTPS backend service with request logs", async () => {
         const r = await build();
         const neg = r.one(NEG).inputs;
-        assert.deepStrictEqual([neg.region, neg.networkEndpointType, neg.cloudRun], ["us-central1", "SERVERLESS", { service: "ollama" }]);
+        assert.deepStrictEqual(
+            [neg.region, neg.networkEndpointType, neg.cloudRun],
+            ["us-central1", "SERVERLESS", { service: "ollama" }],
+        );
         const backend = r.one(BACKEND).inputs;
         assert.strictEqual(backend.loadBalancingScheme, "EXTERNAL_MANAGED");
         assert.strictEqual(backend.protocol, "HTTPS");
-        assert.deepStrictEqual(backend.backends, [{ group: link("networkEndpointGroups", "lb-neg"), balancingMode: "UTILIZATION", capacityScaler: 1 }]);
+        assert.deepStrictEqual(backend.backends, [
+            { group: link("networkEndpointGroups", "lb-neg"), balancingMode: "UTILIZATION", capacityScaler: 1 },
+        ]);
         assert.deepStrictEqual(backend.logConfig, { enable: true, sampleRate: 1 });
-        for (const absent of ["healthChecks", "portName", "timeoutSec", "securityPolicy"]) assert.ok(!(absent in backend), absent);
+        for (const absent of ["healthChecks", "portName", "timeoutSec", "securityPolicy"])
+            assert.ok(!(absent in backend), absent);
         assert.ok(r.dependsOn(r.one(BACKEND), r.one(NEG)));
     });
 
     it("attaches a Cloud Armor policy when given", async () => {
         const r = await build({ securityPolicy: "projects/p/regions/us-central1/securityPolicies/armor" });
-        assert.strictEqual(r.one(BACKEND).inputs.securityPolicy, "projects/p/regions/us-central1/securityPolicies/armor");
+        assert.strictEqual(
+            r.one(BACKEND).inputs.securityPolicy,
+            "projects/p/regions/us-central1/securityPolicies/armor",
+        );
     });
 
     it("routes only the default allowlist to Ollama: the recorded URL map refuses every probe path with 404", async () => {
         const map = (await build()).one(URL_MAP).inputs;
         for (const path of ["/v1/chat/completions", "/v1/completions", "/v1/models"]) {
             assert.deepStrictEqual(routeRequest(map, path), { kind: "backend", service: BACKEND_LINK }, path);
-            assert.deepStrictEqual(routeRequest(map, path, "llm.example.com"), { kind: "backend", service: BACKEND_LINK }, path);
+            assert.deepStrictEqual(
+                routeRequest(map, path, "llm.example.com"),
+                { kind: "backend", service: BACKEND_LINK },
+                path,
+            );
         }
         for (const path of [...PROBE_PATHS, "/V1/chat/completions", "/v1//completions", "/api/tags", "/api/version"]) {
             assert.deepStrictEqual(routeRequest(map, path), { kind: "refused", status: 404 }, path);
         }
-        assert.deepStrictEqual(routeRequest({ ...map, hostRules: [] }, "/v1/models"), { kind: "refused", status: 404 }, "the map's own default refuses too");
+        assert.deepStrictEqual(
+            routeRequest({ ...map, hostRules: [] }, "/v1/models"),
+            { kind: "refused", status: 404 },
+            "the map's own default refuses too",
+        );
     });
 
     it("matches each allowed path exactly and refuses everything else through the last route rule", async () => {
         const matcher = (await build()).one(URL_MAP).inputs.pathMatchers[0];
-        assert.deepStrictEqual(matcher.routeRules.map((rule: any) => rule.matchRules), [
-            [{ fullPathMatch: "/v1/chat/completions" }], [{ fullPathMatch: "/v1/completions" }], [{ fullPathMatch: "/v1/models" }],
-            [{ prefixMatch: "/" }],
-        ]);
-        assert.deepStrictEqual(matcher.routeRules[3].routeAction, { faultInjectionPolicy: { abort: { httpStatus: 404, percentage: 100 } } });
+        assert.deepStrictEqual(
+            matcher.routeRules.map((rule: any) => rule.matchRules),
+            [
+                [{ fullPathMatch: "/v1/chat/completions" }],
+                [{ fullPathMatch: "/v1/completions" }],
+                [{ fullPathMatch: "/v1/models" }],
+                [{ prefixMatch: "/" }],
+            ],
+        );
+        assert.deepStrictEqual(matcher.routeRules[3].routeAction, {
+            faultInjectionPolicy: { abort: { httpStatus: 404, percentage: 100 } },
+        });
     });
 
     it("exposes the route table of the recorded URL map", async () => {
         const r = await build({ refusedPathStatus: 403 });
         const table = outputs(r).routeTable;
         assert.deepStrictEqual(table, routeTable(r.one(URL_MAP).inputs));
-        assert.deepStrictEqual(table.filter((row: any) => row.reachesOllama).map((row: any) => [row.path, row.screened]), [
-            ["/v1/chat/completions", true], ["/v1/completions", true], ["/v1/models", false],
-        ]);
+        assert.deepStrictEqual(
+            table.filter((row: any) => row.reachesOllama).map((row: any) => [row.path, row.screened]),
+            [
+                ["/v1/chat/completions", true],
+                ["/v1/completions", true],
+                ["/v1/models", false],
+            ],
+        );
         assert.ok(table.filter((row: any) => !row.reachesOllama).every((row: any) => row.route.status === 403));
     });
 
     it("adds allowed paths exactly; unscreened inference needs the explicit opt-in and is reported as a warning", async () => {
-        const r = await build({ allowedPaths: ["/api/tags", "/api/generate", "/v1/models"], allowUnscreenedPaths: true });
-        assert.deepStrictEqual(outputs(r).routedPaths, ["/v1/chat/completions", "/v1/completions", "/v1/models", "/api/tags", "/api/generate"]);
+        const r = await build({
+            allowedPaths: ["/api/tags", "/api/generate", "/v1/models"],
+            allowUnscreenedPaths: true,
+        });
+        assert.deepStrictEqual(outputs(r).routedPaths, [
+            "/v1/chat/completions",
+            "/v1/completions",
+            "/v1/models",
+            "/api/tags",
+            "/api/generate",
+        ]);
         const map = r.one(URL_MAP).inputs;
         assert.strictEqual(routeRequest(map, "/api/generate").kind, "backend");
         assert.strictEqual(routeRequest(map, "/api/tags").kind, "backend");
         assert.strictEqual(routeRequest(map, "/api/generate/x").kind, "refused");
         assert.strictEqual(routeRequest(map, "/api/chat").kind, "refused");
-        assert.deepStrictEqual(r.warnings.filter((w: string) => w.startsWith("allowedPaths")), [
-            "allowedPaths: /api/generate reaches Ollama UNSCREENED: Model Armor only screens /v1/chat/completions and /v1/completions",
-        ]);
+        assert.deepStrictEqual(
+            r.warnings.filter((w: string) => w.startsWith("allowedPaths")),
+            [
+                "allowedPaths: /api/generate reaches Ollama UNSCREENED: Model Armor only screens /v1/chat/completions and /v1/completions",
+            ],
+        );
     });
 
     it("refuses admin paths, and unscreened inference without the opt-in, naming each path", async () => {
-        assert.strictEqual(
-            await errorOf({ allowedPaths: ["/api/pull", "/api/blobs/sha256-x", "/api/generate", "/api/show", "v1/embeddings", "/v1/completion"] }),
+        await assertRefused(
+            {
+                allowedPaths: [
+                    "/api/pull",
+                    "/api/blobs/sha256-x",
+                    "/api/generate",
+                    "/api/show",
+                    "v1/embeddings",
+                    "/v1/completion",
+                ],
+            },
             [
-                "invalid configuration (5 problems):",
-                '  RegionalHttpsLoadBalancer "lb" args.allowedPaths[0] = "/api/pull": is an Ollama admin path (it pulls, pushes, creates, copies or deletes models, or manages the ollama.com account) and is never routed; declare models in ollama.models instead (the pull job fetches them)',
-                '  RegionalHttpsLoadBalancer "lb" args.allowedPaths[1] = "/api/blobs/sha256-x": is an Ollama admin path (it pulls, pushes, creates, copies or deletes models, or manages the ollama.com account) and is never routed; declare models in ollama.models instead (the pull job fetches them)',
-                '  RegionalHttpsLoadBalancer "lb" args.allowedPaths[2] = "/api/generate": is Ollama inference that Model Armor does not screen (it screens only /v1/chat/completions, /v1/completions); set allowUnscreenedPaths: true to route it anyway',
-                '  RegionalHttpsLoadBalancer "lb" args.allowedPaths[4] = "v1/embeddings": must be an exact path starting with "/" (no "*", "?", "#" or spaces; at most 1024 characters), e.g. "/v1/embeddings"',
-                '  RegionalHttpsLoadBalancer "lb" args.allowedPaths[5] = "/v1/completion": is not an Ollama API path this library knows (did you mean "/v1/completions"?)',
-            ].join("\n"),
+                ["allowedPaths[0]", "/api/pull"],
+                ["allowedPaths[1]", "/api/blobs/sha256-x"],
+                ["allowedPaths[2]", "/api/generate"],
+                ["allowedPaths[4]", "v1/embeddings"],
+                ["allowedPaths[5]", "/v1/completion"],
+            ],
         );
     });
 
     it("warns that /api/show leaks system prompts when it is allowed", async () => {
         const r = await build({ allowedPaths: ["/api/show"] });
-        assert.ok(r.warnings.includes("allowedPaths: /api/show shows every client each model's Modelfile, parameters and system prompt"));
+        assert.ok(
+            r.warnings.includes(
+                "allowedPaths: /api/show shows every client each model's Modelfile, parameters and system prompt",
+            ),
+        );
     });
 
     describe("TLS", () => {
@@ -143,13 +199,21 @@ describe("RegionalHttpsLoadBalancer", () => {
             assert.deepStrictEqual(r.one(TLS_KEY).inputs, { algorithm: "RSA", rsaBits: 2048 });
             const cert = r.one(TLS_CERT).inputs;
             assert.deepStrictEqual(cert.subject, {
-                country: "US", province: "CA", locality: "Mountain View", organization: "tech", organizationalUnit: "AI", commonName: "internal.ai",
+                country: "US",
+                province: "CA",
+                locality: "Mountain View",
+                organization: "tech",
+                organizationalUnit: "AI",
+                commonName: "internal.ai",
             });
             assert.strictEqual(cert.validityPeriodHours, 8760);
             const ssl = r.one(SSL_CERT);
             assert.strictEqual(ssl.inputs.privateKey, "[secret]");
             assert.ok(ssl.secretInputs.includes("privateKey"));
-            assert.ok(r.dependsOn(ssl, r.one(TLS_CERT)) && r.dependsOn(ssl, r.one(TLS_KEY)), "built from the generated certificate and key");
+            assert.ok(
+                r.dependsOn(ssl, r.one(TLS_CERT)) && r.dependsOn(ssl, r.one(TLS_KEY)),
+                "built from the generated certificate and key",
+            );
             assert.strictEqual(ssl.inputs.region, "us-central1");
             assert.deepStrictEqual(r.one(HTTPS_PROXY).inputs.sslCertificates, [link("sslCertificates", "lb-cert")]);
             assert.ok(r.warnings.some((w: string) => w.startsWith("tls.mode self-signed")));
@@ -159,28 +223,51 @@ describe("RegionalHttpsLoadBalancer", () => {
         it("managed: a regional DNS authorization per domain and a Certificate Manager certificate on the proxy, DNS records as output", async () => {
             const r = await build({ tls: { mode: "managed", domains: ["llm.example.com", "api.example.com"] } });
             const auths = r.ofType(DNS_AUTH);
-            assert.deepStrictEqual(auths.map((a) => [a.inputs.domain, a.inputs.location, a.inputs.type]), [
-                ["llm.example.com", "us-central1", "PER_PROJECT_RECORD"], ["api.example.com", "us-central1", "PER_PROJECT_RECORD"],
-            ]);
+            assert.deepStrictEqual(
+                auths.map((a) => [a.inputs.domain, a.inputs.location, a.inputs.type]),
+                [
+                    ["llm.example.com", "us-central1", "PER_PROJECT_RECORD"],
+                    ["api.example.com", "us-central1", "PER_PROJECT_RECORD"],
+                ],
+            );
             const cert = r.one(CM_CERT).inputs;
             assert.strictEqual(cert.location, "us-central1");
-            assert.deepStrictEqual(cert.managed, { domains: ["llm.example.com", "api.example.com"], dnsAuthorizations: ["lb-dns-auth-0-id", "lb-dns-auth-1-id"] });
+            assert.deepStrictEqual(cert.managed, {
+                domains: ["llm.example.com", "api.example.com"],
+                dnsAuthorizations: ["lb-dns-auth-0-id", "lb-dns-auth-1-id"],
+            });
             const proxy = r.one(HTTPS_PROXY).inputs;
-            assert.deepStrictEqual(proxy.certificateManagerCertificates, ["projects/test-project/locations/us-central1/certificates/lb-cert"]);
+            assert.deepStrictEqual(proxy.certificateManagerCertificates, [
+                "projects/test-project/locations/us-central1/certificates/lb-cert",
+            ]);
             assert.ok(!("sslCertificates" in proxy));
             assert.strictEqual(r.ofType(SSL_CERT).length + r.ofType(TLS_KEY).length, 0);
             assert.deepStrictEqual(outputs(r).dnsRecords, [
                 { name: "llm.example.com.", type: "A", data: MOCK_ADDRESS },
                 { name: "api.example.com.", type: "A", data: MOCK_ADDRESS },
-                { name: "_acme-challenge.llm.example.com.", type: "CNAME", data: "lb-dns-auth-0.mock.authorize.certificatemanager.goog." },
-                { name: "_acme-challenge.api.example.com.", type: "CNAME", data: "lb-dns-auth-1.mock.authorize.certificatemanager.goog." },
+                {
+                    name: "_acme-challenge.llm.example.com.",
+                    type: "CNAME",
+                    data: "lb-dns-auth-0.mock.authorize.certificatemanager.goog.",
+                },
+                {
+                    name: "_acme-challenge.api.example.com.",
+                    type: "CNAME",
+                    data: "lb-dns-auth-1.mock.authorize.certificatemanager.goog.",
+                },
             ]);
             assert.strictEqual(outputs(r).endpointUrl, "https://llm.example.com");
             assert.deepStrictEqual(r.warnings, []);
         });
 
         it("provided: the given certificate and key, both recorded as secrets (the SDK also hides the certificate)", async () => {
-            const r = await build({ tls: { mode: "provided", certificate: "-----BEGIN CERTIFICATE-----\nX\n", privateKey: "-----BEGIN PRIVATE KEY-----\nY\n" } });
+            const r = await build({
+                tls: {
+                    mode: "provided",
+                    certificate: "-----BEGIN CERTIFICATE-----\nX\n",
+                    privateKey: "-----BEGIN PRIVATE KEY-----\nY\n",
+                },
+            });
             const ssl = r.one(SSL_CERT);
             assert.deepStrictEqual([ssl.inputs.certificate, ssl.inputs.privateKey], ["[secret]", "[secret]"]);
             assert.deepStrictEqual(ssl.secretInputs.sort(), ["certificate", "privateKey"]);
@@ -189,26 +276,29 @@ describe("RegionalHttpsLoadBalancer", () => {
         });
 
         it("refuses fields of another mode, missing fields and bad domains", async () => {
-            assert.strictEqual(await errorOf({ tls: { mode: "self-signed", domains: ["a.example.com"] } }),
-                oneProblem('tls.domains: applies only when tls.mode is "managed"'));
-            assert.strictEqual(await errorOf({ tls: { mode: "managed" } }), oneProblem('tls.domains: is required when tls.mode is "managed"'));
-            assert.strictEqual(await errorOf({ tls: { mode: "managed", domains: ["*.example.com"] } }),
-                oneProblem('tls.domains[0] = "*.example.com": must be a lowercase domain name such as "llm.example.com" (no wildcards)'));
-            assert.strictEqual(await errorOf({ tls: { mode: "letsencrypt" } }),
-                oneProblem('tls.mode = "letsencrypt": must be one of self-signed, managed, provided'));
+            await assertRefused({ tls: { mode: "self-signed", domains: ["a.example.com"] } }, [["tls.domains"]]);
+            await assertRefused({ tls: { mode: "managed" } }, [["tls.domains"]]);
+            await assertRefused({ tls: { mode: "managed", domains: ["*.example.com"] } }, [
+                ["tls.domains[0]", "*.example.com"],
+            ]);
+            await assertRefused({ tls: { mode: "letsencrypt" } }, [["tls.mode", "letsencrypt"]]);
         });
 
         it("attaches a regional SSL policy with TLS 1.2 minimum and the MODERN profile; TLS 1.0 and 1.1 are refused", async () => {
             const r = await build();
             const policy = r.one(SSL_POLICY).inputs;
-            assert.deepStrictEqual([policy.region, policy.minTlsVersion, policy.profile], ["us-central1", "TLS_1_2", "MODERN"]);
+            assert.deepStrictEqual(
+                [policy.region, policy.minTlsVersion, policy.profile],
+                ["us-central1", "TLS_1_2", "MODERN"],
+            );
             assert.strictEqual(r.one(HTTPS_PROXY).inputs.sslPolicy, link("sslPolicies", "lb-ssl-policy"));
             const restricted = await build({ sslPolicy: { profile: "RESTRICTED", minTlsVersion: "TLS_1_3" } });
-            assert.deepStrictEqual([restricted.one(SSL_POLICY).inputs.profile, restricted.one(SSL_POLICY).inputs.minTlsVersion], ["RESTRICTED", "TLS_1_3"]);
-            assert.strictEqual(await errorOf({ sslPolicy: { minTlsVersion: "TLS_1_1" } }),
-                oneProblem('sslPolicy.minTlsVersion = "TLS_1_1": TLS 1.0 and 1.1 are refused; must be one of TLS_1_2, TLS_1_3'));
-            assert.strictEqual(await errorOf({ sslPolicy: { minTlsVersion: "TLS_1_3" } }),
-                oneProblem('sslPolicy.profile = "MODERN": must be "RESTRICTED" when minTlsVersion is "TLS_1_3"'));
+            assert.deepStrictEqual(
+                [restricted.one(SSL_POLICY).inputs.profile, restricted.one(SSL_POLICY).inputs.minTlsVersion],
+                ["RESTRICTED", "TLS_1_3"],
+            );
+            await assertRefused({ sslPolicy: { minTlsVersion: "TLS_1_1" } }, [["sslPolicy.minTlsVersion", "TLS_1_1"]]);
+            await assertRefused({ sslPolicy: { minTlsVersion: "TLS_1_3" } }, [["sslPolicy.profile", "MODERN"]]);
         });
     });
 
@@ -217,7 +307,13 @@ describe("RegionalHttpsLoadBalancer", () => {
             const r = await build({ network: "llm-vpc" });
             const subnet = r.one(SUBNET);
             assert.deepStrictEqual(
-                [subnet.inputs.ipCidrRange, subnet.inputs.network, subnet.inputs.region, subnet.inputs.purpose, subnet.inputs.role],
+                [
+                    subnet.inputs.ipCidrRange,
+                    subnet.inputs.network,
+                    subnet.inputs.region,
+                    subnet.inputs.purpose,
+                    subnet.inputs.role,
+                ],
                 ["192.168.16.0/23", "llm-vpc", "us-central1", "REGIONAL_MANAGED_PROXY", "ACTIVE"],
             );
             assert.ok(httpsRule(r).dependencies.includes(subnet.urn), "forwarding rule dependsOn the subnet");
@@ -225,9 +321,26 @@ describe("RegionalHttpsLoadBalancer", () => {
         });
 
         it("warns when the CIDR is in the range the auto-mode default network keeps for itself", () => {
-            const warning = 'proxySubnetCidr 10.129.0.0/23 is inside 10.128.0.0/9, which an auto-mode VPC such as "default" keeps for its own subnets: GCP refuses it there; use e.g. 192.168.16.0/23, or a custom-mode network';
-            assert.ok(regionalHttpsLoadBalancerWarnings({ region: "us-central1", cloudRunService: "llm", proxySubnetCidr: "10.129.0.0/23", tls: { mode: "managed", domains: ["a.example.com"] } }).includes(warning));
-            assert.deepStrictEqual(regionalHttpsLoadBalancerWarnings({ region: "us-central1", cloudRunService: "llm", proxySubnetCidr: "10.129.0.0/23", network: "llm-vpc", tls: { mode: "managed", domains: ["a.example.com"] } }), []);
+            const warning =
+                'proxySubnetCidr 10.129.0.0/23 is inside 10.128.0.0/9, which an auto-mode VPC such as "default" keeps for its own subnets: GCP refuses it there; use e.g. 192.168.16.0/23, or a custom-mode network';
+            assert.ok(
+                regionalHttpsLoadBalancerWarnings({
+                    region: "us-central1",
+                    cloudRunService: "llm",
+                    proxySubnetCidr: "10.129.0.0/23",
+                    tls: { mode: "managed", domains: ["a.example.com"] },
+                }).includes(warning),
+            );
+            assert.deepStrictEqual(
+                regionalHttpsLoadBalancerWarnings({
+                    region: "us-central1",
+                    cloudRunService: "llm",
+                    proxySubnetCidr: "10.129.0.0/23",
+                    network: "llm-vpc",
+                    tls: { mode: "managed", domains: ["a.example.com"] },
+                }),
+                [],
+            );
         });
 
         it("reuses an existing one, waiting for it when it comes from another load balancer in the program", async () => {
@@ -237,23 +350,25 @@ describe("RegionalHttpsLoadBalancer", () => {
 
             const { resources } = await record(() => {
                 const first = new RegionalHttpsLoadBalancer("first", BASE);
-                new RegionalHttpsLoadBalancer("second", { ...BASE, proxySubnetCidr: undefined, proxySubnet: first.proxySubnet!.selfLink });
+                new RegionalHttpsLoadBalancer("second", {
+                    ...BASE,
+                    proxySubnetCidr: undefined,
+                    proxySubnet: first.proxySubnet!.selfLink,
+                });
             });
             assert.strictEqual(resources.ofType(SUBNET).length, 1);
             assert.ok(resources.one(RULE, "second-https").dependencies.includes(resources.one(SUBNET).urn));
         });
 
         it("needs exactly one of proxySubnetCidr and proxySubnet, and a /26 or larger range", async () => {
-            assert.strictEqual(await errorOf({ proxySubnet: "proxy-only" }),
-                oneProblem('proxySubnet = "proxy-only": give either proxySubnetCidr (create the proxy-only subnet) or proxySubnet (reuse the existing one), not both'));
-            assert.strictEqual(await errorOf({ proxySubnetCidr: undefined }),
-                oneProblem('proxySubnetCidr: is required unless proxySubnet names the proxy-only subnet that already exists in this VPC and region (only one may exist); Google recommends a /23, e.g. "192.168.16.0/23"'));
-            assert.strictEqual(await errorOf({ proxySubnetCidr: "192.168.0.0/27" }),
-                oneProblem('proxySubnetCidr = "192.168.0.0/27": must be /26 or larger (a proxy-only subnet needs at least 64 addresses; Google recommends /23)'));
-            assert.strictEqual(await errorOf({ proxySubnetCidr: "10.129.1.0/23" }),
-                oneProblem('proxySubnetCidr = "10.129.1.0/23": has host bits set (did you mean "10.129.0.0/23"?)'));
-            assert.strictEqual(await errorOf({ proxySubnetCidr: undefined, proxySubnet: "projects/p/regions/europe-west4/subnetworks/proxy" }),
-                oneProblem('proxySubnet = "projects/p/regions/europe-west4/subnetworks/proxy": is in region europe-west4; the proxy-only subnet must be in the load balancer\'s region (us-central1)'));
+            await assertRefused({ proxySubnet: "proxy-only" }, [["proxySubnet", "proxy-only"]]);
+            await assertRefused({ proxySubnetCidr: undefined }, [["proxySubnetCidr"]]);
+            await assertRefused({ proxySubnetCidr: "192.168.0.0/27" }, [["proxySubnetCidr", "192.168.0.0/27"]]);
+            await assertRefused({ proxySubnetCidr: "10.129.1.0/23" }, [["proxySubnetCidr", "10.129.1.0/23"]]);
+            await assertRefused(
+                { proxySubnetCidr: undefined, proxySubnet: "projects/p/regions/europe-west4/subnetworks/proxy" },
+                [["proxySubnet", "projects/p/regions/europe-west4/subnetworks/proxy"]],
+            );
         });
     });
 
@@ -261,12 +376,30 @@ describe("RegionalHttpsLoadBalancer", () => {
         it("serves HTTPS on 443 of a protected static external IP, EXTERNAL_MANAGED, on the default network", async () => {
             const r = await build();
             const address = r.one(ADDRESS);
-            assert.deepStrictEqual([address.inputs.addressType, address.inputs.networkTier, address.protect, address.retainOnDelete],
-                ["EXTERNAL", "PREMIUM", true, undefined]);
+            assert.deepStrictEqual(
+                [address.inputs.addressType, address.inputs.networkTier, address.protect, address.retainOnDelete],
+                ["EXTERNAL", "PREMIUM", true, undefined],
+            );
             const rule = httpsRule(r).inputs;
             assert.deepStrictEqual(
-                [rule.loadBalancingScheme, rule.ipProtocol, rule.portRange, rule.ipAddress, rule.network, rule.networkTier, rule.target],
-                ["EXTERNAL_MANAGED", "TCP", "443", MOCK_ADDRESS, "default", "PREMIUM", link("targetHttpsProxies", "lb-https-proxy")],
+                [
+                    rule.loadBalancingScheme,
+                    rule.ipProtocol,
+                    rule.portRange,
+                    rule.ipAddress,
+                    rule.network,
+                    rule.networkTier,
+                    rule.target,
+                ],
+                [
+                    "EXTERNAL_MANAGED",
+                    "TCP",
+                    "443",
+                    MOCK_ADDRESS,
+                    "default",
+                    "PREMIUM",
+                    link("targetHttpsProxies", "lb-https-proxy"),
+                ],
             );
             assert.ok(r.dependsOn(r.one(RULE), address));
             assert.strictEqual(outputs(r).httpsForwardingRule, link("forwardingRules", "lb-https"));
@@ -281,14 +414,20 @@ describe("RegionalHttpsLoadBalancer", () => {
         it("uses the same network tier on the address and every forwarding rule", async () => {
             const r = await build({ networkTier: "STANDARD", httpRedirect: true });
             assert.strictEqual(r.one(ADDRESS).inputs.networkTier, "STANDARD");
-            assert.deepStrictEqual(r.ofType(RULE).map((rule) => rule.inputs.networkTier), ["STANDARD", "STANDARD"]);
+            assert.deepStrictEqual(
+                r.ofType(RULE).map((rule) => rule.inputs.networkTier),
+                ["STANDARD", "STANDARD"],
+            );
         });
     });
 
     describe("HTTP to HTTPS redirect", () => {
         it("is off by default: one URL map, one proxy, one forwarding rule", async () => {
             const r = await build();
-            assert.deepStrictEqual([r.ofType(URL_MAP).length, r.ofType(HTTP_PROXY).length, r.ofType(RULE).length], [1, 0, 1]);
+            assert.deepStrictEqual(
+                [r.ofType(URL_MAP).length, r.ofType(HTTP_PROXY).length, r.ofType(RULE).length],
+                [1, 0, 1],
+            );
         });
 
         it("adds a redirecting URL map, an HTTP proxy and a port-80 rule on the same address", async () => {
@@ -301,23 +440,24 @@ describe("RegionalHttpsLoadBalancer", () => {
             });
             assert.strictEqual(r.one(HTTP_PROXY).inputs.urlMap, link("urlMaps", "lb-http-redirect"));
             const http = r.one(RULE, "lb-http");
-            assert.deepStrictEqual([http.inputs.portRange, http.inputs.target, http.inputs.ipAddress],
-                ["80", link("targetHttpProxies", "lb-http-proxy"), httpsRule(r).inputs.ipAddress]);
+            assert.deepStrictEqual(
+                [http.inputs.portRange, http.inputs.target, http.inputs.ipAddress],
+                ["80", link("targetHttpProxies", "lb-http-proxy"), httpsRule(r).inputs.ipAddress],
+            );
             assert.ok(http.dependencies.includes(r.one(SUBNET).urn));
         });
     });
 
     it("reports every problem at once, before registering anything", async () => {
-        assert.strictEqual(
-            await errorOf({ region: "Central", networkTier: "GOLD", network: "Bad Net", httpRedirect: "yes", refusedPathStatus: 500 }),
+        await assertRefused(
+            { region: "Central", networkTier: "GOLD", network: "Bad Net", httpRedirect: "yes", refusedPathStatus: 500 },
             [
-                "invalid configuration (5 problems):",
-                '  RegionalHttpsLoadBalancer "lb" args.region = "Central": must be a Google Cloud region such as "us-central1"',
-                '  RegionalHttpsLoadBalancer "lb" args.network = "Bad Net": must be a VPC name such as "default" or a network self link',
-                '  RegionalHttpsLoadBalancer "lb" args.networkTier = "GOLD": must be one of PREMIUM, STANDARD',
-                '  RegionalHttpsLoadBalancer "lb" args.httpRedirect = "yes": must be true or false',
-                '  RegionalHttpsLoadBalancer "lb" args.refusedPathStatus = 500: must be 403 or 404',
-            ].join("\n"),
+                ["region", "Central"],
+                ["network", "Bad Net"],
+                ["networkTier", "GOLD"],
+                ["httpRedirect", "yes"],
+                ["refusedPathStatus", 500],
+            ],
         );
     });
 });

@@ -3,7 +3,9 @@ import { classifyOllamaPath, DEFAULT_ALLOWED_PATHS, isScreenedByModelArmor } fro
 import { routeTable } from "../components/pure/routeTable";
 import { routeRequest } from "../components/pure/urlMapRouter";
 
-const refuse = (httpStatus: number, percentage = 100) => ({ faultInjectionPolicy: { abort: { httpStatus, percentage } } });
+const refuse = (httpStatus: number, percentage = 100) => ({
+    faultInjectionPolicy: { abort: { httpStatus, percentage } },
+});
 
 /** A URL map whose one `*` path matcher holds `matcher` (default: refuse with 404). */
 function mapWith(matcher: Record<string, unknown>): Record<string, unknown> {
@@ -97,39 +99,90 @@ describe("routeRequest", () => {
 
     it("answers redirects with the status of redirectResponseCode (301 by default)", () => {
         const redirect = { httpsRedirect: true, stripQuery: false };
-        assert.deepStrictEqual(routeRequest({ defaultUrlRedirect: redirect }, "/x"), { kind: "redirect", status: 301, redirect });
+        assert.deepStrictEqual(routeRequest({ defaultUrlRedirect: redirect }, "/x"), {
+            kind: "redirect",
+            status: 301,
+            redirect,
+        });
         const permanent = { ...redirect, redirectResponseCode: "PERMANENT_REDIRECT" };
-        assert.deepStrictEqual(routeRequest({ defaultUrlRedirect: permanent }, "/x"), { kind: "redirect", status: 308, redirect: permanent });
+        assert.deepStrictEqual(routeRequest({ defaultUrlRedirect: permanent }, "/x"), {
+            kind: "redirect",
+            status: 308,
+            redirect: permanent,
+        });
     });
 
     it("forwards to a single weighted backend service", () => {
-        const map = { defaultRouteAction: { weightedBackendServices: [{ backendService: "a", weight: 100 }, { backendService: "b", weight: 0 }] } };
+        const map = {
+            defaultRouteAction: {
+                weightedBackendServices: [
+                    { backendService: "a", weight: 100 },
+                    { backendService: "b", weight: 0 },
+                ],
+            },
+        };
         assert.deepStrictEqual(routeRequest(map, "/"), { kind: "backend", service: "a" });
     });
 
     it("throws on URL map features it does not model instead of guessing", () => {
         const throwsWith = (map: Record<string, unknown>, message: string) =>
             assert.throws(() => routeRequest(map, "/v1/models"), { name: "UnsupportedUrlMapError", message });
-        const rule = (extra: Record<string, unknown>) => mapWith({ routeRules: [{ priority: 1, service: "s", ...extra }] });
-        throwsWith(rule({ matchRules: [{ regexMatch: "/v1/.*" }] }),
-            "urlMap.pathMatchers[0].routeRules[0].matchRules[0]: sets regexMatch, which routeRequest does not model");
-        throwsWith(rule({ matchRules: [{ prefixMatch: "/", headerMatches: [{ headerName: "x", exactMatch: "y" }] }] }),
-            "urlMap.pathMatchers[0].routeRules[0].matchRules[0]: sets headerMatches, which routeRequest does not model");
-        throwsWith(rule({ matchRules: [{ prefixMatch: "/" }], routeAction: { urlRewrite: { pathPrefixRewrite: "/api/pull" } } }),
-            "urlMap.pathMatchers[0].routeRules[0].routeAction: sets urlRewrite, which routeRequest does not model");
-        throwsWith(rule({ matchRules: [{ prefixMatch: "/" }], routeAction: refuse(404, 50) }),
-            "urlMap.pathMatchers[0].routeRules[0].routeAction.faultInjectionPolicy.abort: aborts 50% of requests; only 0% and 100% are modelled");
-        throwsWith({ defaultRouteAction: { weightedBackendServices: [{ backendService: "a", weight: 50 }, { backendService: "b", weight: 50 }] } },
-            "urlMap.defaultRouteAction.weightedBackendServices: splits traffic between backend services; not modelled");
-        throwsWith({ defaultService: "s", somethingNew: {} }, "urlMap: sets somethingNew, which routeRequest does not model");
-        throwsWith(mapWith({ routeRules: [
-            { priority: 1, matchRules: [{ prefixMatch: "/" }], service: "a" },
-            { priority: 1, matchRules: [{ prefixMatch: "/" }], service: "b" },
-        ] }), "urlMap.pathMatchers[0].routeRules[1]: repeats priority 1 (GCP requires distinct priorities)");
-        throwsWith(mapWith({ routeRules: [{ priority: 1, matchRules: [{ prefixMatch: "/" }], service: "a" }], pathRules: [{ paths: ["/*"], service: "b" }] }),
-            "urlMap.pathMatchers[0]: sets both routeRules and pathRules (GCP accepts only one)");
-        throwsWith({ hostRules: [{ hosts: ["*"], pathMatcher: "missing" }], pathMatchers: [] },
-            'urlMap.hostRules[0]: names pathMatcher "missing", which does not exist');
+        const rule = (extra: Record<string, unknown>) =>
+            mapWith({ routeRules: [{ priority: 1, service: "s", ...extra }] });
+        throwsWith(
+            rule({ matchRules: [{ regexMatch: "/v1/.*" }] }),
+            "urlMap.pathMatchers[0].routeRules[0].matchRules[0]: sets regexMatch, which routeRequest does not model",
+        );
+        throwsWith(
+            rule({ matchRules: [{ prefixMatch: "/", headerMatches: [{ headerName: "x", exactMatch: "y" }] }] }),
+            "urlMap.pathMatchers[0].routeRules[0].matchRules[0]: sets headerMatches, which routeRequest does not model",
+        );
+        throwsWith(
+            rule({
+                matchRules: [{ prefixMatch: "/" }],
+                routeAction: { urlRewrite: { pathPrefixRewrite: "/api/pull" } },
+            }),
+            "urlMap.pathMatchers[0].routeRules[0].routeAction: sets urlRewrite, which routeRequest does not model",
+        );
+        throwsWith(
+            rule({ matchRules: [{ prefixMatch: "/" }], routeAction: refuse(404, 50) }),
+            "urlMap.pathMatchers[0].routeRules[0].routeAction.faultInjectionPolicy.abort: aborts 50% of requests; only 0% and 100% are modelled",
+        );
+        throwsWith(
+            {
+                defaultRouteAction: {
+                    weightedBackendServices: [
+                        { backendService: "a", weight: 50 },
+                        { backendService: "b", weight: 50 },
+                    ],
+                },
+            },
+            "urlMap.defaultRouteAction.weightedBackendServices: splits traffic between backend services; not modelled",
+        );
+        throwsWith(
+            { defaultService: "s", somethingNew: {} },
+            "urlMap: sets somethingNew, which routeRequest does not model",
+        );
+        throwsWith(
+            mapWith({
+                routeRules: [
+                    { priority: 1, matchRules: [{ prefixMatch: "/" }], service: "a" },
+                    { priority: 1, matchRules: [{ prefixMatch: "/" }], service: "b" },
+                ],
+            }),
+            "urlMap.pathMatchers[0].routeRules[1]: repeats priority 1 (GCP requires distinct priorities)",
+        );
+        throwsWith(
+            mapWith({
+                routeRules: [{ priority: 1, matchRules: [{ prefixMatch: "/" }], service: "a" }],
+                pathRules: [{ paths: ["/*"], service: "b" }],
+            }),
+            "urlMap.pathMatchers[0]: sets both routeRules and pathRules (GCP accepts only one)",
+        );
+        throwsWith(
+            { hostRules: [{ hosts: ["*"], pathMatcher: "missing" }], pathMatchers: [] },
+            'urlMap.hostRules[0]: names pathMatcher "missing", which does not exist',
+        );
         throwsWith({}, "urlMap: has no defaultService, redirect or weighted backend service");
     });
 });
@@ -148,7 +201,10 @@ describe("Ollama paths", () => {
 
     it("screens only the OpenAI-style inference paths, and routes only those and the model list by default", () => {
         assert.deepStrictEqual(DEFAULT_ALLOWED_PATHS, ["/v1/chat/completions", "/v1/completions", "/v1/models"]);
-        assert.deepStrictEqual(DEFAULT_ALLOWED_PATHS.filter(isScreenedByModelArmor), ["/v1/chat/completions", "/v1/completions"]);
+        assert.deepStrictEqual(DEFAULT_ALLOWED_PATHS.filter(isScreenedByModelArmor), [
+            "/v1/chat/completions",
+            "/v1/completions",
+        ]);
         assert.strictEqual(isScreenedByModelArmor("/api/chat"), false);
     });
 });
@@ -163,10 +219,13 @@ describe("routeTable", () => {
             ],
         });
         const rows = routeTable(map, ["/api/pull", "/api/tags"]);
-        assert.deepStrictEqual(rows.map((r) => [r.path, r.ollamaKind, r.route.kind, r.reachesOllama, r.screened]), [
-            ["/v1/completions", "screened-inference", "backend", true, true],
-            ["/api/tags", "read-only", "backend", true, false],
-            ["/api/pull", "admin", "refused", false, false],
-        ]);
+        assert.deepStrictEqual(
+            rows.map((r) => [r.path, r.ollamaKind, r.route.kind, r.reachesOllama, r.screened]),
+            [
+                ["/v1/completions", "screened-inference", "backend", true, true],
+                ["/api/tags", "read-only", "backend", true, false],
+                ["/api/pull", "admin", "refused", false, false],
+            ],
+        );
     });
 });

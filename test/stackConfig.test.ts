@@ -3,7 +3,7 @@ import { ConfigurationError, formatProblem } from "../components";
 import { parseStackConfig } from "../stacks/config";
 import { buildStack } from "../stacks/program";
 import { record } from "./harness";
-import { RULES } from "./fixtures/configRules";
+import { RULES } from "./fixtures/errorCatalogue";
 
 /** A valid stack: only the keys without a default. */
 const BASE: Record<string, unknown> = {
@@ -31,12 +31,13 @@ function problemsOf(patch: Record<string, unknown>, secretKeys: string[] = []): 
     return [];
 }
 
-
 describe("stack config validation", () => {
     it("accepts the minimal config; defaults are applied by the components", () => {
         const config = parseStackConfig(configOf({}), "dev");
         assert.deepStrictEqual(config, {
-            project: "my-project", region: "us-central1", namePrefix: "dev",
+            project: "my-project",
+            region: "us-central1",
+            namePrefix: "dev",
             loadBalancer: { proxySubnetCidr: "192.168.16.0/23", tls: { mode: "self-signed" } },
         });
     });
@@ -51,7 +52,11 @@ describe("stack config validation", () => {
                 "gcp:region": undefined,
                 "guarded-llm:ollama": { cpu: 2, memory: "16GB", modles: ["gemma:2b"] },
                 "guarded-llm:modelArmor": { preset: "strict", failOpen: "no", timeout: "2s" },
-                "guarded-llm:loadBalancer": { tls: { mode: "self-signed" }, proxySubnetCidr: "192.168.0.0/28", allowedPaths: ["/api/delete"] },
+                "guarded-llm:loadBalancer": {
+                    tls: { mode: "self-signed" },
+                    proxySubnetCidr: "192.168.0.0/28",
+                    allowedPaths: ["/api/delete"],
+                },
             }),
             [
                 'gcp:region: is required: the region of every resource, e.g. "us-central1"',
@@ -84,7 +89,12 @@ describe("stack config validation", () => {
     it("warns about choices that weaken the guard, once each, from the components", async () => {
         const config = parseStackConfig(
             configOf({
-                "guarded-llm:loadBalancer": { proxySubnetCidr: "192.168.16.0/23", allowedPaths: ["/api/generate"], allowUnscreenedPaths: true, tls: { mode: "managed", domains: ["llm.example.com"] } },
+                "guarded-llm:loadBalancer": {
+                    proxySubnetCidr: "192.168.16.0/23",
+                    allowedPaths: ["/api/generate"],
+                    allowUnscreenedPaths: true,
+                    tls: { mode: "managed", domains: ["llm.example.com"] },
+                },
                 "guarded-llm:modelArmor": { failOpen: true, screen: "prompts" },
             }),
             "dev",

@@ -2,21 +2,29 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { routeRequest } from "../components";
-import { buildPlan } from "../tools/planner";
 import { readStackFile } from "../tools/stackFile";
-import { envOf, Recorded, runtime } from "./harness";
+import { envOf, Recorded, shippedPlan, STACKS_DIR } from "./harness";
 import { TYPES } from "../components/pure/resourceTypes";
 
-const STACKS_DIR = path.join(__dirname, "..", "stacks");
 const REFUSED_PATHS = [
-    "/api/pull", "/api/delete", "/api/create", "/api/push", "/api/copy", "/api/blobs/x", "/api/show", "/api/generate",
-    "/api/chat", "/", "/debug/pprof/", "/v1/chat/completions/x",
+    "/api/pull",
+    "/api/delete",
+    "/api/create",
+    "/api/push",
+    "/api/copy",
+    "/api/blobs/x",
+    "/api/show",
+    "/api/generate",
+    "/api/chat",
+    "/",
+    "/debug/pprof/",
+    "/v1/chat/completions/x",
 ];
 const STACK_FILES = fs.readdirSync(STACKS_DIR).filter((f) => /^Pulumi\..+\.yaml$/.test(f));
 
 async function planOf(stack: string): Promise<Recorded> {
-    const plan = await buildPlan(runtime, stack, readStackFile(path.join(STACKS_DIR, `Pulumi.${stack}.yaml`)));
-    return new Recorded(plan.resources);
+    const plan = await shippedPlan(stack);
+    return new Recorded(plan.resources, plan.warnings);
 }
 
 describe("shipped stacks", () => {
@@ -32,8 +40,10 @@ describe("shipped stacks", () => {
                 const r = await planOf(stack);
                 for (const res of r.all.filter((x) => x.custom)) {
                     const location = res.inputs.location ?? res.inputs.region;
-                    if (location !== undefined) assert.strictEqual(location.toLowerCase(), config["gcp:region"], res.urn);
-                    if (res.inputs.project !== undefined) assert.strictEqual(res.inputs.project, config["gcp:project"], res.urn);
+                    if (location !== undefined)
+                        assert.strictEqual(location.toLowerCase(), config["gcp:region"], res.urn);
+                    if (res.inputs.project !== undefined)
+                        assert.strictEqual(res.inputs.project, config["gcp:project"], res.urn);
                 }
                 for (const service of r.ofType(TYPES.cloudRunService)) {
                     assert.strictEqual(service.inputs.ingress, "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER");
@@ -62,7 +72,8 @@ describe("shipped stacks", () => {
                 assert.strictEqual(callout.failOpen, false);
                 assert.strictEqual(callout.service, `modelarmor.${ext.inputs.location}.rep.googleapis.com`);
                 const [prompt, response] = ["prompt", "response"].map((side) =>
-                    r.one(TYPES.modelArmorTemplate, `${stack}-armor-${side}`));
+                    r.one(TYPES.modelArmorTemplate, `${stack}-armor-${side}`),
+                );
                 const settings = JSON.parse(callout.metadata.model_armor_settings);
                 assert.strictEqual(settings[settings.length - 1].model, "default");
                 for (const entry of settings) {
@@ -118,9 +129,21 @@ describe("shipped stacks", () => {
                 volume: c.volumeMounts[0].name,
             },
             {
-                region: "us-central1", cpu: "4", memory: "16Gi", gpu: "1", gpuType: "nvidia-l4", noGpuZonalRedundancy: true,
-                port: 11434, timeout: "600s", concurrency: 4, numParallel: "4", noCpuThrottling: true, maxInstances: 1,
-                minInstances: 0, mountPath: "/root/.ollama/models", volume: "ollama-model",
+                region: "us-central1",
+                cpu: "4",
+                memory: "16Gi",
+                gpu: "1",
+                gpuType: "nvidia-l4",
+                noGpuZonalRedundancy: true,
+                port: 11434,
+                timeout: "600s",
+                concurrency: 4,
+                numParallel: "4",
+                noCpuThrottling: true,
+                maxInstances: 1,
+                minInstances: 0,
+                mountPath: "/root/.ollama/models",
+                volume: "ollama-model",
             },
         );
         // --allow-unauthenticated becomes "no IAM check behind the load balancer", never an allUsers grant.
@@ -131,12 +154,23 @@ describe("shipped stacks", () => {
     it("dev reproduces the article's load balancer, steps 1 to 5", async () => {
         const r = await planOf("dev");
         const one = (type: string) => r.one(`gcp:compute/${type}`).inputs;
-        assert.deepStrictEqual(one("regionNetworkEndpointGroup:RegionNetworkEndpointGroup").networkEndpointType, "SERVERLESS");
+        assert.deepStrictEqual(
+            one("regionNetworkEndpointGroup:RegionNetworkEndpointGroup").networkEndpointType,
+            "SERVERLESS",
+        );
         assert.strictEqual(one("regionNetworkEndpointGroup:RegionNetworkEndpointGroup").cloudRun.service, "dev-ollama");
         const backend = one("regionBackendService:RegionBackendService");
-        assert.deepStrictEqual([backend.loadBalancingScheme, backend.protocol, backend.region], ["EXTERNAL_MANAGED", "HTTPS", "us-central1"]);
+        assert.deepStrictEqual(
+            [backend.loadBalancingScheme, backend.protocol, backend.region],
+            ["EXTERNAL_MANAGED", "HTTPS", "us-central1"],
+        );
         assert.deepStrictEqual(r.one(TYPES.tlsSelfSignedCert).inputs.subject, {
-            country: "US", province: "CA", locality: "Mountain View", organization: "tech", organizationalUnit: "AI", commonName: "internal.ai",
+            country: "US",
+            province: "CA",
+            locality: "Mountain View",
+            organization: "tech",
+            organizationalUnit: "AI",
+            commonName: "internal.ai",
         });
         assert.strictEqual(r.one(TYPES.tlsSelfSignedCert).inputs.validityPeriodHours, 365 * 24);
         assert.deepStrictEqual(
@@ -146,7 +180,10 @@ describe("shipped stacks", () => {
         assert.strictEqual(one("regionSslCertificate:RegionSslCertificate").privateKey, "[secret]");
         assert.ok(one("regionTargetHttpsProxy:RegionTargetHttpsProxy").sslCertificates.length === 1);
         const subnet = one("subnetwork:Subnetwork");
-        assert.deepStrictEqual([subnet.purpose, subnet.role, subnet.network, subnet.ipCidrRange], ["REGIONAL_MANAGED_PROXY", "ACTIVE", "default", "192.168.0.0/26"]);
+        assert.deepStrictEqual(
+            [subnet.purpose, subnet.role, subnet.network, subnet.ipCidrRange],
+            ["REGIONAL_MANAGED_PROXY", "ACTIVE", "default", "192.168.0.0/26"],
+        );
         assert.strictEqual(one("address:Address").region, "us-central1");
         const rule = one("forwardingRule:ForwardingRule");
         assert.deepStrictEqual([rule.portRange, rule.loadBalancingScheme], ["443", "EXTERNAL_MANAGED"]);
@@ -155,16 +192,19 @@ describe("shipped stacks", () => {
 
     it("dev reproduces every setting of the article's Model Armor template, on the prompt and the response template", async () => {
         const r = await planOf("dev");
-        const message = "Guardian, a critical flaw has been detected in the very incantation you are attempting to cast.";
+        const message =
+            "Guardian, a critical flaw has been detected in the very incantation you are attempting to cast.";
         for (const side of ["prompt", "response"]) {
             const t = r.one(TYPES.modelArmorTemplate, `dev-armor-${side}`).inputs;
             assert.strictEqual(t.location, "us-central1");
             assert.deepStrictEqual(t.filterConfig, {
-                raiSettings: { raiFilters: [
-                    { filterType: "HATE_SPEECH", confidenceLevel: "MEDIUM_AND_ABOVE" },
-                    { filterType: "HARASSMENT", confidenceLevel: "MEDIUM_AND_ABOVE" },
-                    { filterType: "SEXUALLY_EXPLICIT", confidenceLevel: "MEDIUM_AND_ABOVE" },
-                ] },
+                raiSettings: {
+                    raiFilters: [
+                        { filterType: "HATE_SPEECH", confidenceLevel: "MEDIUM_AND_ABOVE" },
+                        { filterType: "HARASSMENT", confidenceLevel: "MEDIUM_AND_ABOVE" },
+                        { filterType: "SEXUALLY_EXPLICIT", confidenceLevel: "MEDIUM_AND_ABOVE" },
+                    ],
+                },
                 sdpSettings: { basicConfig: { filterEnforcement: "ENABLED" } },
                 piAndJailbreakFilterSettings: { filterEnforcement: "ENABLED", confidenceLevel: "LOW_AND_ABOVE" },
                 maliciousUriFilterSettings: { filterEnforcement: "ENABLED" },
@@ -194,7 +234,9 @@ describe("shipped stacks", () => {
         assert.strictEqual(http.inputs.ipAddress, https.inputs.ipAddress);
         const redirect = r.one(TYPES.urlMap, "prod-lb-http-redirect").inputs;
         assert.deepStrictEqual(routeRequest(redirect, "/v1/chat/completions"), {
-            kind: "redirect", status: 308, redirect: { httpsRedirect: true, redirectResponseCode: "PERMANENT_REDIRECT", stripQuery: false },
+            kind: "redirect",
+            status: 308,
+            redirect: { httpsRedirect: true, redirectResponseCode: "PERMANENT_REDIRECT", stripQuery: false },
         });
         assert.ok(r.ofType(TYPES.projectService).some((s) => s.inputs.service === "certificatemanager.googleapis.com"));
     });

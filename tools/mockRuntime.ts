@@ -94,7 +94,10 @@ class RecordingMocks implements pulumi.runtime.Mocks {
                 return { id: state.name, state };
             case TYPES.certificateManagerCertificate:
                 // The id is the path the HTTPS proxy's certificateManagerCertificates takes.
-                return { id: `projects/${project}/locations/${inputs.location ?? "global"}/certificates/${name}`, state };
+                return {
+                    id: `projects/${project}/locations/${inputs.location ?? "global"}/certificates/${name}`,
+                    state,
+                };
             case TYPES.dnsAuthorization:
                 state.dnsResourceRecords = [
                     {
@@ -173,7 +176,14 @@ function recordRegistrations(monitor: MockMonitor, recorded: Map<string, Recorde
         };
         const aliases = (req.getAliasesList?.() ?? []).flatMap((alias: any) => {
             const spec = alias.getSpec?.();
-            return spec ? [{ ...(spec.getType() ? { type: spec.getType() } : {}), ...(spec.getName() ? { name: spec.getName() } : {}) }] : [];
+            return spec
+                ? [
+                      {
+                          ...(spec.getType() ? { type: spec.getType() } : {}),
+                          ...(spec.getName() ? { name: spec.getName() } : {}),
+                      },
+                  ]
+                : [];
         });
         if (aliases.length > 0) record.aliases = aliases;
         if (req.getProtect()) record.protect = true;
@@ -212,7 +222,9 @@ export function installRecordingRuntime(project = "guarded-llm", stack = "dev"):
         recordRegistrations((settings as any).getMonitor(), recorded);
     };
     (pulumi.log as { warn: typeof pulumi.log.warn }).warn = (message, resource) => {
-        const urn: Promise<string | undefined> = resource ? (resource.urn as any).promise() : Promise.resolve(undefined);
+        const urn: Promise<string | undefined> = resource
+            ? (resource.urn as any).promise()
+            : Promise.resolve(undefined);
         warnings.push(urn.then((u) => (u === undefined ? { message } : { message, urn: u })));
         return Promise.resolve();
     };

@@ -34,9 +34,15 @@ function parseArgs(argv: string[]): PlanArgs {
     if ((options["--stack"] === undefined) === (options["--config-file"] === undefined)) {
         throw new UsageError("give exactly one of --stack and --config-file");
     }
-    const configFile = options["--config-file"] ?? path.join(__dirname, "..", "stacks", `Pulumi.${options["--stack"]}.yaml`);
+    const configFile =
+        options["--config-file"] ?? path.join(__dirname, "..", "stacks", `Pulumi.${options["--stack"]}.yaml`);
     if (!fs.existsSync(configFile)) throw new UsageError(`no stack file at ${configFile}`);
-    const stack = options["--stack"] ?? path.basename(configFile).replace(/^Pulumi\./, "").replace(/\.ya?ml$/, "");
+    const stack =
+        options["--stack"] ??
+        path
+            .basename(configFile)
+            .replace(/^Pulumi\./, "")
+            .replace(/\.ya?ml$/, "");
     return { stack, configFile, jsonFile: options["--json"] };
 }
 

@@ -42,7 +42,11 @@ export function toStackExport(plan: Plan) {
     return {
         version: 3,
         deployment: {
-            manifest: { time: new Date().toISOString(), magic: "", version: `offline-plan (@pulumi/pulumi ${pulumiVersion()})` },
+            manifest: {
+                time: new Date().toISOString(),
+                magic: "",
+                version: `offline-plan (@pulumi/pulumi ${pulumiVersion()})`,
+            },
             resources: plan.resources.map((r) => ({
                 urn: r.urn,
                 custom: r.custom,
@@ -62,4 +66,3 @@ export function toStackExport(plan: Plan) {
 function pulumiVersion(): string {
     return require("@pulumi/pulumi/package.json").version;
 }
-

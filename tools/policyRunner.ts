@@ -53,19 +53,25 @@ export function runPolicies(
     for (const policy of policies) {
         const enforcementLevel = levelOf(policy, config);
         if (enforcementLevel === "disabled") continue;
-        const reporter = (urn?: string) => (message: string) => violations.push({ policyName: policy.name, enforcementLevel, urn, message });
+        const reporter = (urn?: string) => (message: string) =>
+            violations.push({ policyName: policy.name, enforcementLevel, urn, message });
         const run = (validate: () => void | Promise<void>, urn?: string) => {
             try {
                 if (validate() instanceof Promise) throw new Error("runPolicies runs synchronous policies only");
             } catch (e) {
                 if (e instanceof NotApplicable) return;
-                if (!(e instanceof UnknownValueError)) throw new Error(`policy ${policy.name} failed on ${urn ?? "the stack"}: ${e}`);
+                if (!(e instanceof UnknownValueError))
+                    throw new Error(`policy ${policy.name} failed on ${urn ?? "the stack"}: ${e}`);
                 // As CrossGuard does with a policy that reads a value unknown during preview.
                 const message = `can't run policy ${policy.name} during preview: ${(e as Error).message}`;
                 violations.push({ policyName: policy.name, enforcementLevel: "advisory", urn, message });
             }
         };
-        const common = { stackTags: new Map<string, string>(), getConfig: <T>() => propertiesOf(policy, config) as T, notApplicable };
+        const common = {
+            stackTags: new Map<string, string>(),
+            getConfig: <T>() => propertiesOf(policy, config) as T,
+            notApplicable,
+        };
         if ("validateStack" in policy) {
             run(() => policy.validateStack({ ...common, resources: stack }, (message, urn) => reporter(urn)(message)));
             continue;
@@ -82,9 +88,10 @@ export function runPolicies(
 /** The level a policy runs at: the config's, else its own, else the pack default; `remediate` counts as mandatory. */
 function levelOf(policy: Policy, config: PolicyPackConfig): EnforcementLevel {
     const configured = config[policy.name];
-    const level = (typeof configured === "string" ? configured : configured?.enforcementLevel) ?? policy.enforcementLevel;
+    const level =
+        (typeof configured === "string" ? configured : configured?.enforcementLevel) ?? policy.enforcementLevel;
     // CrossGuard reports a remediation that did not fix the resource as mandatory.
-    return level === "remediate" ? "mandatory" : level ?? DEFAULT_ENFORCEMENT_LEVEL;
+    return level === "remediate" ? "mandatory" : (level ?? DEFAULT_ENFORCEMENT_LEVEL);
 }
 
 /** What `getConfig()` returns to a policy: its config properties without the enforcement level. */
@@ -171,10 +178,15 @@ export function hasMandatoryViolation(violations: readonly Violation[]): boolean
 export function formatViolations(violations: readonly Violation[]): string {
     if (violations.length === 0) return "Policies: no violations.";
     const count = (level: EnforcementLevel) => violations.filter((v) => v.enforcementLevel === level).length;
-    const ordered = [...violations].sort((a, b) => Number(b.enforcementLevel === "mandatory") - Number(a.enforcementLevel === "mandatory"));
+    const ordered = [...violations].sort(
+        (a, b) => Number(b.enforcementLevel === "mandatory") - Number(a.enforcementLevel === "mandatory"),
+    );
     return [
         `Policy violations: ${count("mandatory")} mandatory, ${count("advisory")} advisory`,
-        ...ordered.map((v) => `  [${v.enforcementLevel}] ${v.policyName}: ${v.urn ? resourceLabel(v.urn) : "the stack"}\n      ${v.message}`),
+        ...ordered.map(
+            (v) =>
+                `  [${v.enforcementLevel}] ${v.policyName}: ${v.urn ? resourceLabel(v.urn) : "the stack"}\n      ${v.message}`,
+        ),
     ].join("\n");
 }
 

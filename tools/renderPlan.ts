@@ -9,12 +9,24 @@ import { renderRoutes } from "./routeReport";
 /** Input paths worth a glance, per resource type; other types show their first few plain inputs. */
 const KEY_SETTINGS: Record<string, string[]> = {
     [TYPES.cloudRunService]: [
-        "template.containers.0.image", "ingress", "invokerIamDisabled", "defaultUriDisabled",
-        "template.nodeSelector.accelerator", "template.gpuZonalRedundancyDisabled",
-        "template.containers.0.resources.limits", "template.maxInstanceRequestConcurrency", "template.timeout",
-        "template.scaling", "template.containers.0.volumeMounts.0.mountPath", "template.volumes.0.gcs.readOnly",
+        "template.containers.0.image",
+        "ingress",
+        "invokerIamDisabled",
+        "defaultUriDisabled",
+        "template.nodeSelector.accelerator",
+        "template.gpuZonalRedundancyDisabled",
+        "template.containers.0.resources.limits",
+        "template.maxInstanceRequestConcurrency",
+        "template.timeout",
+        "template.scaling",
+        "template.containers.0.volumeMounts.0.mountPath",
+        "template.volumes.0.gcs.readOnly",
     ],
-    [TYPES.cloudRunJob]: ["template.template.containers.0.args", "runExecutionToken", "template.template.volumes.0.gcs.readOnly"],
+    [TYPES.cloudRunJob]: [
+        "template.template.containers.0.args",
+        "runExecutionToken",
+        "template.template.volumes.0.gcs.readOnly",
+    ],
     [TYPES.bucket]: ["location", "uniformBucketLevelAccess", "publicAccessPrevention", "forceDestroy"],
     [TYPES.bucketIamMember]: ["role", "member"],
     [TYPES.serviceAccount]: ["accountId"],
@@ -35,13 +47,21 @@ const KEY_SETTINGS: Record<string, string[]> = {
     [TYPES.dnsAuthorization]: ["domain", "type"],
     [TYPES.certificateManagerCertificate]: ["managed.domains"],
     [TYPES.modelArmorTemplate]: [
-        "templateId", "filterConfig.raiSettings.raiFilters", "filterConfig.piAndJailbreakFilterSettings",
-        "filterConfig.maliciousUriFilterSettings", "filterConfig.sdpSettings", "templateMetadata",
+        "templateId",
+        "filterConfig.raiSettings.raiFilters",
+        "filterConfig.piAndJailbreakFilterSettings",
+        "filterConfig.maliciousUriFilterSettings",
+        "filterConfig.sdpSettings",
+        "templateMetadata",
     ],
     [TYPES.trafficExtension]: [
-        "forwardingRules", "extensionChains.0.matchCondition.celExpression", "extensionChains.0.extensions.0.service",
-        "extensionChains.0.extensions.0.supportedEvents", "extensionChains.0.extensions.0.failOpen",
-        "extensionChains.0.extensions.0.timeout", "extensionChains.0.extensions.0.metadata.model_armor_settings",
+        "forwardingRules",
+        "extensionChains.0.matchCondition.celExpression",
+        "extensionChains.0.extensions.0.service",
+        "extensionChains.0.extensions.0.supportedEvents",
+        "extensionChains.0.extensions.0.failOpen",
+        "extensionChains.0.extensions.0.timeout",
+        "extensionChains.0.extensions.0.metadata.model_armor_settings",
     ],
 };
 
@@ -57,7 +77,8 @@ export function renderTree(plan: Plan): string {
     const visit = (r: RecordedResource, depth: number) => {
         const flags = [r.protect ? "protected" : "", r.retainOnDelete ? "retained on delete" : ""].filter(Boolean);
         lines.push(`${"  ".repeat(depth)}${r.type} ${r.name}${flags.length ? ` [${flags.join(", ")}]` : ""}`);
-        for (const [path, value] of keySettings(r)) lines.push(`${"  ".repeat(depth + 2)}${path}: ${formatValue(value)}`);
+        for (const [path, value] of keySettings(r))
+            lines.push(`${"  ".repeat(depth + 2)}${path}: ${formatValue(value)}`);
         for (const child of children.get(r.urn) ?? []) visit(child, depth + 1);
     };
     for (const r of children.get(undefined) ?? []) visit(r, 0);
@@ -75,10 +96,12 @@ function keySettings(r: RecordedResource): [string, unknown][] {
         .slice(0, 6);
 }
 
-
 /** One line per value: compute self links shortened to their project-relative path, long values cut. */
 function formatValue(value: unknown): string {
-    const text = (typeof value === "string" ? value : JSON.stringify(value)).replace(/https:\/\/www\.googleapis\.com\/compute\/v1\//g, "");
+    const text = (typeof value === "string" ? value : JSON.stringify(value)).replace(
+        /https:\/\/www\.googleapis\.com\/compute\/v1\//g,
+        "",
+    );
     return text.length > 160 ? `${text.slice(0, 157)}...` : text;
 }
 
@@ -91,11 +114,14 @@ export function renderPlan(plan: Plan): string {
         "",
         "Stack outputs:",
         // The route table gets a section of its own below.
-        ...Object.entries(plan.outputs).filter(([k]) => k !== "routeTable").map(([k, v]) => `  ${k}: ${formatValue(v)}`),
+        ...Object.entries(plan.outputs)
+            .filter(([k]) => k !== "routeTable")
+            .map(([k, v]) => `  ${k}: ${formatValue(v)}`),
     ];
     const routes = renderRoutes(plan.resources);
     if (routes.length > 0) sections.push("", ...routes);
-    if (plan.warnings.length > 0) sections.push(...(routes.length ? [] : [""]), "Warnings:", ...plan.warnings.map((w) => `  - ${w}`), "");
+    if (plan.warnings.length > 0)
+        sections.push(...(routes.length ? [] : [""]), "Warnings:", ...plan.warnings.map((w) => `  - ${w}`), "");
     sections.push(formatViolations(plan.violations));
     return sections.join("\n");
 }

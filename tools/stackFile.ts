@@ -25,7 +25,8 @@ export function readStackFile(file: string): StackFileConfig {
     const { config, secretKeys } = readConfigMap(file);
     for (const [key, declaration] of Object.entries(projectConfigDeclarations())) {
         const fullKey = key.includes(":") ? key : `${PROJECT_NAMESPACE}:${key}`;
-        if (config[fullKey] === undefined && declaration.default !== undefined) config[fullKey] = String(declaration.default);
+        if (config[fullKey] === undefined && declaration.default !== undefined)
+            config[fullKey] = String(declaration.default);
     }
     return { config, secretKeys };
 }
@@ -64,4 +65,3 @@ function replaceSecureValues(value: unknown, onSecret: () => void): unknown {
     }
     return value;
 }
-

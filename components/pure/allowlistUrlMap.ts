@@ -31,8 +31,17 @@ export function allowlistUrlMap<S>(backend: S, paths: readonly string[], refused
                 defaultService: backend,
                 defaultRouteAction: refuse,
                 routeRules: [
-                    ...paths.map((path, i) => ({ priority: i + 1, matchRules: [{ fullPathMatch: path }], service: backend })),
-                    { priority: CATCH_ALL_PRIORITY, matchRules: [{ prefixMatch: "/" }], service: backend, routeAction: refuse },
+                    ...paths.map((path, i) => ({
+                        priority: i + 1,
+                        matchRules: [{ fullPathMatch: path }],
+                        service: backend,
+                    })),
+                    {
+                        priority: CATCH_ALL_PRIORITY,
+                        matchRules: [{ prefixMatch: "/" }],
+                        service: backend,
+                        routeAction: refuse,
+                    },
                 ],
             },
         ],

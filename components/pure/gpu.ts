@@ -39,4 +39,10 @@ export function memoryInMi(memory: string): number | undefined {
  * CPU counts a Cloud Run job task may have, each with the most memory it allows (Cloud Run's per-CPU limits:
  * 4 GiB for 1, 8 GiB for 2, 16 GiB for 4, 24 GiB for 6, 32 GiB for 8).
  */
-export const JOB_CPU_MAX_MEMORY_MI: Readonly<Record<number, number>> = { 1: 4096, 2: 8192, 4: 16384, 6: 24576, 8: 32768 };
+export const JOB_CPU_MAX_MEMORY_MI: Readonly<Record<number, number>> = {
+    1: 4096,
+    2: 8192,
+    4: 16384,
+    6: 24576,
+    8: 32768,
+};

@@ -9,7 +9,8 @@ import { clientSpellings } from "./ollamaModels";
 /** Model Armor's callout endpoint in `region`; the templates must be in that region too. */
 export const modelArmorEndpoint = (region: string) => `modelarmor.${region}.rep.googleapis.com`;
 /** Does `service` name a Model Armor endpoint (of any region)? */
-export const isModelArmorEndpoint = (service: unknown) => typeof service === "string" && service.startsWith("modelarmor.");
+export const isModelArmorEndpoint = (service: unknown) =>
+    typeof service === "string" && service.startsWith("modelarmor.");
 
 /** What Model Armor screens: prompts and responses, or only one side as an explicit choice. */
 export type ScreeningDirection = "both" | "prompts" | "responses";
@@ -72,7 +73,8 @@ export interface DecodedModelArmorSettings {
 export function decodeModelArmorSettings(text: unknown, location?: unknown): DecodedModelArmorSettings | undefined {
     if (!isKnown(text)) return undefined;
     if (text === undefined) return { entries: [], problems: ["is missing, so Model Armor has no template to apply"] };
-    if (typeof text !== "string") return { entries: [], problems: [`must be one string holding a JSON array, not ${quote(text)}`] };
+    if (typeof text !== "string")
+        return { entries: [], problems: [`must be one string holding a JSON array, not ${quote(text)}`] };
     const parsed = parseJson(text);
     if (!Array.isArray(parsed) || parsed.length === 0) {
         return { entries: [], problems: [`must hold a non-empty JSON array, not ${quote(text)}`] };
@@ -88,14 +90,19 @@ export function decodeModelArmorSettings(text: unknown, location?: unknown): Dec
             problems.push(`${at} needs a "model" ("${DEFAULT_MODEL_ENTRY}" for every model)`);
         }
         for (const key of AGENT_GATEWAY_KEYS.filter((k) => k in entry)) {
-            problems.push(`${at} sets ${key}, a key of Agent Gateway extensions that a load balancer's Model Armor extension ignores`);
+            problems.push(
+                `${at} sets ${key}, a key of Agent Gateway extensions that a load balancer's Model Armor extension ignores`,
+            );
         }
         const templates = [PROMPT_TEMPLATE_KEY, RESPONSE_TEMPLATE_KEY].filter((k) => k in entry);
-        if (templates.length === 0) problems.push(`${at} names no template: set ${PROMPT_TEMPLATE_KEY} and/or ${RESPONSE_TEMPLATE_KEY}`);
+        if (templates.length === 0)
+            problems.push(`${at} names no template: set ${PROMPT_TEMPLATE_KEY} and/or ${RESPONSE_TEMPLATE_KEY}`);
         for (const key of templates) {
             const region = TEMPLATE_PATH.exec(String(entry[key]))?.[1];
             if (region === undefined) {
-                problems.push(`${at}.${key} = ${quote(entry[key])} is not a template path projects/P/locations/L/templates/T`);
+                problems.push(
+                    `${at}.${key} = ${quote(entry[key])} is not a template path projects/P/locations/L/templates/T`,
+                );
             } else if (location !== undefined && isKnown(location) && region !== location) {
                 problems.push(`${at}.${key} is a template in ${region}, but Model Armor is called in ${location}`);
             }

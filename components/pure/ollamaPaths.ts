@@ -22,11 +22,26 @@ export const OLLAMA_PATHS: Readonly<Record<Exclude<OllamaPathKind, "unknown">, r
     "screened-inference": ["/v1/chat/completions", "/v1/completions"],
     // `/v1/messages` is Anthropic's shape: whether Model Armor screens it is not confirmed, so it counts as unscreened.
     "unscreened-inference": [
-        "/api/generate", "/api/chat", "/api/embed", "/api/embeddings", "/v1/embeddings", "/v1/responses", "/v1/messages",
+        "/api/generate",
+        "/api/chat",
+        "/api/embed",
+        "/api/embeddings",
+        "/v1/embeddings",
+        "/v1/responses",
+        "/v1/messages",
     ],
     // `/` answers "Ollama is running". `/api/show` returns a model's Modelfile, parameters and system prompt.
     "read-only": ["/", "/v1/models", "/api/tags", "/api/ps", "/api/version", "/api/show"],
-    "admin": ["/api/pull", "/api/push", "/api/create", "/api/copy", "/api/delete", "/api/blobs", "/api/me", "/api/signout"],
+    admin: [
+        "/api/pull",
+        "/api/push",
+        "/api/create",
+        "/api/copy",
+        "/api/delete",
+        "/api/blobs",
+        "/api/me",
+        "/api/signout",
+    ],
 };
 
 /** Path prefixes of routes with a parameter: upload a blob (`/api/blobs/:digest`), describe a model (`/v1/models/:model`). */
@@ -62,6 +77,9 @@ export function isScreenedByModelArmor(path: string): boolean {
 export const KNOWN_OLLAMA_PATHS: readonly string[] = Object.values(OLLAMA_PATHS).flat();
 
 function normalise(path: string): string {
-    const withoutQuery = path.split(/[?#]/, 1)[0].toLowerCase().replace(/\/{2,}/g, "/");
+    const withoutQuery = path
+        .split(/[?#]/, 1)[0]
+        .toLowerCase()
+        .replace(/\/{2,}/g, "/");
     return withoutQuery.length > 1 ? withoutQuery.replace(/\/+$/, "") : withoutQuery;
 }

@@ -10,8 +10,18 @@ import { Route, routeRequest } from "./urlMapRouter";
  * prompts), unscreened inference, a debug endpoint, and a suffix riding on an allowed path.
  */
 export const PROBE_PATHS: readonly string[] = [
-    "/", "/api/pull", "/api/delete", "/api/create", "/api/push", "/api/copy", "/api/blobs/x", "/api/show",
-    "/api/generate", "/api/chat", "/debug/pprof/", "/v1/chat/completions/x",
+    "/",
+    "/api/pull",
+    "/api/delete",
+    "/api/create",
+    "/api/push",
+    "/api/copy",
+    "/api/blobs/x",
+    "/api/show",
+    "/api/generate",
+    "/api/chat",
+    "/debug/pprof/",
+    "/v1/chat/completions/x",
 ];
 
 /** One row of a route table. */
@@ -42,6 +52,12 @@ export function routeTable(urlMap: Record<string, unknown>, probes: readonly str
     return [...new Set([...exact, ...probes])].map((path) => {
         const route = routeRequest(urlMap, path);
         const reachesOllama = route.kind === "backend";
-        return { path, ollamaKind: classifyOllamaPath(path), route, reachesOllama, screened: reachesOllama && isScreenedByModelArmor(path) };
+        return {
+            path,
+            ollamaKind: classifyOllamaPath(path),
+            route,
+            reachesOllama,
+            screened: reachesOllama && isScreenedByModelArmor(path),
+        };
     });
 }

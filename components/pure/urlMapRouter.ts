@@ -33,17 +33,40 @@ type Json = Record<string, unknown>;
 // change it (headerAction, timeout, retryPolicy, maxStreamDuration, fault delays, URL map tests, resource metadata).
 // Any other key (regexMatch, headerMatches, urlRewrite, requestMirrorPolicy, corsPolicy, ...) throws.
 const URL_MAP_KEYS = [
-    "defaultService", "defaultUrlRedirect", "defaultRouteAction", "hostRules", "pathMatchers",
-    "name", "description", "project", "region", "headerAction", "tests", "deletionPolicy",
+    "defaultService",
+    "defaultUrlRedirect",
+    "defaultRouteAction",
+    "hostRules",
+    "pathMatchers",
+    "name",
+    "description",
+    "project",
+    "region",
+    "headerAction",
+    "tests",
+    "deletionPolicy",
 ];
 const HOST_RULE_KEYS = ["hosts", "pathMatcher", "description"];
 const PATH_MATCHER_KEYS = [
-    "name", "defaultService", "defaultUrlRedirect", "defaultRouteAction", "pathRules", "routeRules", "description", "headerAction",
+    "name",
+    "defaultService",
+    "defaultUrlRedirect",
+    "defaultRouteAction",
+    "pathRules",
+    "routeRules",
+    "description",
+    "headerAction",
 ];
 const ROUTE_RULE_KEYS = ["priority", "matchRules", "service", "routeAction", "urlRedirect", "headerAction"];
 const MATCH_RULE_KEYS = ["fullPathMatch", "prefixMatch", "ignoreCase"];
 const PATH_RULE_KEYS = ["paths", "service", "routeAction", "urlRedirect"];
-const ROUTE_ACTION_KEYS = ["faultInjectionPolicy", "weightedBackendServices", "timeout", "retryPolicy", "maxStreamDuration"];
+const ROUTE_ACTION_KEYS = [
+    "faultInjectionPolicy",
+    "weightedBackendServices",
+    "timeout",
+    "retryPolicy",
+    "maxStreamDuration",
+];
 const FAULT_KEYS = ["abort", "delay"];
 const ABORT_KEYS = ["httpStatus", "percentage"];
 const WEIGHTED_BACKEND_KEYS = ["backendService", "weight", "headerAction"];
@@ -63,7 +86,8 @@ const REDIRECT_STATUS: Record<string, number> = {
  * connects by IP address).
  */
 export function routeRequest(urlMap: Json, path: string, host?: string): Route {
-    if (!path.startsWith("/")) throw new Error(`routeRequest: the path must start with "/", got ${JSON.stringify(path)}`);
+    if (!path.startsWith("/"))
+        throw new Error(`routeRequest: the path must start with "/", got ${JSON.stringify(path)}`);
     const requestPath = path.split(/[?#]/, 1)[0];
     checkKeys(urlMap, "urlMap", URL_MAP_KEYS);
     const matcher = selectPathMatcher(urlMap, host);
@@ -75,9 +99,10 @@ export function routeRequest(urlMap: Json, path: string, host?: string): Route {
     if (routeRules.length > 0 && pathRules.length > 0) {
         throw new UnsupportedUrlMapError(where, "sets both routeRules and pathRules (GCP accepts only one)");
     }
-    const matched = routeRules.length > 0
-        ? matchRouteRules(routeRules, requestPath, `${where}.routeRules`)
-        : matchPathRules(pathRules, requestPath, `${where}.pathRules`);
+    const matched =
+        routeRules.length > 0
+            ? matchRouteRules(routeRules, requestPath, `${where}.routeRules`)
+            : matchPathRules(pathRules, requestPath, `${where}.pathRules`);
     return matched ?? defaultRoute(pathMatcher, where);
 }
 
@@ -93,7 +118,10 @@ function selectPathMatcher(urlMap: Json, host: string | undefined): [string, Jso
             const score = hostScore(pattern.toLowerCase(), requestHost);
             if (score < 0 || (best && score < best.score)) continue;
             if (best && score === best.score && best.rule !== rule) {
-                throw new UnsupportedUrlMapError(where, `host ${JSON.stringify(pattern)} also matches in ${best.where}`);
+                throw new UnsupportedUrlMapError(
+                    where,
+                    `host ${JSON.stringify(pattern)} also matches in ${best.where}`,
+                );
             }
             best = { score, rule, where };
         }
@@ -102,7 +130,8 @@ function selectPathMatcher(urlMap: Json, host: string | undefined): [string, Jso
     const name = best.rule.pathMatcher;
     const pathMatchers = list(urlMap.pathMatchers, "urlMap.pathMatchers");
     const index = pathMatchers.findIndex((m) => m.name === name);
-    if (index < 0) throw new UnsupportedUrlMapError(best.where, `names pathMatcher ${JSON.stringify(name)}, which does not exist`);
+    if (index < 0)
+        throw new UnsupportedUrlMapError(best.where, `names pathMatcher ${JSON.stringify(name)}, which does not exist`);
     return [`urlMap.pathMatchers[${index}]`, pathMatchers[index]];
 }
 
@@ -128,7 +157,10 @@ function matchRouteRules(rules: Json[], path: string, where: string): Route | un
     ordered.sort((a, b) => (a.rule.priority as number) - (b.rule.priority as number));
     ordered.forEach(({ rule, where: at }, i) => {
         if (i > 0 && rule.priority === ordered[i - 1].rule.priority) {
-            throw new UnsupportedUrlMapError(at, `repeats priority ${rule.priority} (GCP requires distinct priorities)`);
+            throw new UnsupportedUrlMapError(
+                at,
+                `repeats priority ${rule.priority} (GCP requires distinct priorities)`,
+            );
         }
     });
     for (const { rule, where: at } of ordered) {
@@ -164,7 +196,10 @@ function matchPathRules(rules: Json[], path: string, where: string): Route | und
             const length = (prefix ?? pattern).length;
             if (!(prefix !== undefined ? path.startsWith(prefix) : path === pattern)) continue;
             if (best && length === best.length) {
-                throw new UnsupportedUrlMapError(at, `path ${JSON.stringify(pattern)} ties with one in ${best.where}; GCP's order between them is not modelled`);
+                throw new UnsupportedUrlMapError(
+                    at,
+                    `path ${JSON.stringify(pattern)} ties with one in ${best.where}; GCP's order between them is not modelled`,
+                );
             }
             if (!best || length > best.length) best = { length, rule, where: at };
         }
@@ -174,7 +209,11 @@ function matchPathRules(rules: Json[], path: string, where: string): Route | und
 
 /** The fields that say what a rule does, and their names on the URL map and path matcher defaults. */
 const RULE_FIELDS = { service: "service", urlRedirect: "urlRedirect", routeAction: "routeAction" } as const;
-const DEFAULT_FIELDS = { service: "defaultService", urlRedirect: "defaultUrlRedirect", routeAction: "defaultRouteAction" } as const;
+const DEFAULT_FIELDS = {
+    service: "defaultService",
+    urlRedirect: "defaultUrlRedirect",
+    routeAction: "defaultRouteAction",
+} as const;
 
 /** The default of the URL map or of a path matcher. */
 function defaultRoute(owner: Json, where: string): Route {
@@ -190,12 +229,16 @@ function action(rule: Json, where: string, fields: typeof RULE_FIELDS | typeof D
     const routeAction = rule[fields.routeAction];
     if (rule[fields.urlRedirect] !== undefined) {
         if (service !== undefined || routeAction !== undefined) {
-            throw new UnsupportedUrlMapError(where, `sets ${fields.urlRedirect} with ${fields.service} or ${fields.routeAction} (GCP accepts only one)`);
+            throw new UnsupportedUrlMapError(
+                where,
+                `sets ${fields.urlRedirect} with ${fields.service} or ${fields.routeAction} (GCP accepts only one)`,
+            );
         }
         const redirect = object(rule[fields.urlRedirect], `${where}.${fields.urlRedirect}`);
         const code = String(redirect.redirectResponseCode ?? "MOVED_PERMANENTLY_DEFAULT");
         const status = REDIRECT_STATUS[code];
-        if (status === undefined) throw new UnsupportedUrlMapError(where, `unknown redirectResponseCode ${JSON.stringify(code)}`);
+        if (status === undefined)
+            throw new UnsupportedUrlMapError(where, `unknown redirectResponseCode ${JSON.stringify(code)}`);
         return { kind: "redirect", status, redirect };
     }
     const actionWhere = `${where}.${fields.routeAction}`;
@@ -217,9 +260,13 @@ function abortStatus(policy: unknown, where: string): number | undefined {
     const percentage = abort.percentage ?? 0;
     if (percentage === 0) return undefined;
     if (percentage !== 100) {
-        throw new UnsupportedUrlMapError(`${where}.abort`, `aborts ${JSON.stringify(percentage)}% of requests; only 0% and 100% are modelled`);
+        throw new UnsupportedUrlMapError(
+            `${where}.abort`,
+            `aborts ${JSON.stringify(percentage)}% of requests; only 0% and 100% are modelled`,
+        );
     }
-    if (typeof abort.httpStatus !== "number") throw new UnsupportedUrlMapError(`${where}.abort`, "has no numeric httpStatus");
+    if (typeof abort.httpStatus !== "number")
+        throw new UnsupportedUrlMapError(`${where}.abort`, "has no numeric httpStatus");
     return abort.httpStatus;
 }
 
@@ -227,23 +274,34 @@ function abortStatus(policy: unknown, where: string): number | undefined {
  * The one backend service a rule forwards to (and that an abort would have forwarded to), named by the rule's
  * service or by a single weighted backend service.
  */
-function singleBackend(service: unknown, weighted: unknown, where: string, serviceField: string, actionWhere: string): string {
+function singleBackend(
+    service: unknown,
+    weighted: unknown,
+    where: string,
+    serviceField: string,
+    actionWhere: string,
+): string {
     const backendsWhere = `${actionWhere}.weightedBackendServices`;
     const backends = list(weighted, backendsWhere);
     if (service !== undefined && backends.length > 0) {
-        throw new UnsupportedUrlMapError(where, `sets ${serviceField} and weightedBackendServices (GCP accepts only one)`);
+        throw new UnsupportedUrlMapError(
+            where,
+            `sets ${serviceField} and weightedBackendServices (GCP accepts only one)`,
+        );
     }
     if (service !== undefined) return String(service);
     backends.forEach((b, i) => checkKeys(b, `${backendsWhere}[${i}]`, WEIGHTED_BACKEND_KEYS));
     const receiving = backends.filter((b) => b.weight !== 0);
     if (receiving.length === 1) return String(receiving[0].backendService);
-    if (receiving.length > 1) throw new UnsupportedUrlMapError(backendsWhere, "splits traffic between backend services; not modelled");
+    if (receiving.length > 1)
+        throw new UnsupportedUrlMapError(backendsWhere, "splits traffic between backend services; not modelled");
     throw new UnsupportedUrlMapError(where, `has no ${serviceField}, redirect or weighted backend service`);
 }
 
 function checkKeys(value: Json, where: string, known: readonly string[]): void {
     for (const key of Object.keys(value)) {
-        if (!known.includes(key)) throw new UnsupportedUrlMapError(where, `sets ${key}, which routeRequest does not model`);
+        if (!known.includes(key))
+            throw new UnsupportedUrlMapError(where, `sets ${key}, which routeRequest does not model`);
     }
 }
 
