@@ -1,8 +1,10 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import * as time from "@pulumiverse/time";
 import { BUCKET_READ_ROLE, BUCKET_READ_WRITE_ROLE, grantBucketRole } from "./modelBucket";
 import { serviceAccountId, shortHash } from "./naming";
 import {
+    MODEL_PULL_JOB_RETRIES,
     OLLAMA_SERVICE_NAME_LIMIT,
     OllamaServiceArgs,
     ResolvedOllamaServiceArgs,
@@ -11,6 +13,9 @@ import {
 } from "./ollamaServiceArgs";
 import { componentType } from "./pure/resourceTypes";
 import { checkComponentArgs } from "./validation";
+
+/** Minutes the pull job's create may take beyond its attempts: starting the execution, and its retry. */
+const PULL_TIMEOUT_MARGIN_MINUTES = 10;
 
 const MODEL_VOLUME = "ollama-model";
 
@@ -54,7 +59,11 @@ export class OllamaService extends pulumi.ComponentResource {
         this.pullServiceAccount = this.account(name, "pull", "model pull job (writes the model bucket)", resolved);
         const readGrant = this.grant(name, "read", BUCKET_READ_ROLE, this.serviceAccount, resolved);
         const writeGrant = this.grant(name, "write", BUCKET_READ_WRITE_ROLE, this.pullServiceAccount, resolved);
-        this.pullJob = this.modelPullJob(name, resolved, writeGrant);
+        this.pullJob = this.modelPullJob(
+            name,
+            resolved,
+            this.afterPropagation(name, resolved, [readGrant, writeGrant]),
+        );
         this.service = this.cloudRunService(name, resolved, [readGrant, this.pullJob]);
         this.serviceName = this.service.name;
         this.registerOutputs({
@@ -105,9 +114,11 @@ export class OllamaService extends pulumi.ComponentResource {
      * at start-up). The job runs `ollama serve` on a read-write mount first, which creates both directories even with
      * no models.
      */
-    private modelPullJob(name: string, args: ResolvedOllamaServiceArgs, writeGrant: pulumi.Resource) {
+    private modelPullJob(name: string, args: ResolvedOllamaServiceArgs, after: pulumi.Resource[]) {
         const { volume, mount, env } = this.modelVolume(args, false);
-        const pullTimeout = `${Math.ceil(args.pullJob.timeoutSeconds / 60) + 10}m`;
+        // Each attempt may take the task timeout; the margin covers the execution's start and its retry's.
+        const attempts = MODEL_PULL_JOB_RETRIES + 1;
+        const pullTimeout = `${attempts * Math.ceil(args.pullJob.timeoutSeconds / 60) + PULL_TIMEOUT_MARGIN_MINUTES}m`;
         return new gcp.cloudrunv2.Job(
             `${name}-model-pull`,
             {
@@ -122,7 +133,7 @@ export class OllamaService extends pulumi.ComponentResource {
                         serviceAccount: this.pullServiceAccount.email,
                         executionEnvironment: "EXECUTION_ENVIRONMENT_GEN2",
                         timeout: `${args.pullJob.timeoutSeconds}s`,
-                        maxRetries: 1,
+                        maxRetries: MODEL_PULL_JOB_RETRIES,
                         volumes: [volume],
                         containers: [
                             {
@@ -144,12 +155,35 @@ export class OllamaService extends pulumi.ComponentResource {
             },
             {
                 parent: this,
-                dependsOn: [writeGrant],
+                dependsOn: after,
                 // With runExecutionToken the create/update lasts until the pull completes; the provider's default
                 // 20-minute timeout (magic-modules cloudrunv2/Job.yaml) would give up on a large model first.
                 customTimeouts: { create: pullTimeout, update: pullTimeout },
             },
         );
+    }
+
+    /**
+     * What the first pull waits for: the bucket grants, and then the time they take to propagate (a `time.Sleep` that
+     * waits when it is created, i.e. on the first deploy or when a grant is replaced, and never again).
+     */
+    private afterPropagation(
+        name: string,
+        args: ResolvedOllamaServiceArgs,
+        grants: gcp.storage.BucketIAMMember[],
+    ): pulumi.Resource[] {
+        const seconds = args.pullJob.grantPropagationSeconds;
+        if (seconds === 0) return grants;
+        const wait = new time.Sleep(
+            `${name}-grant-propagation`,
+            {
+                createDuration: `${seconds}s`,
+                // A new grant (e.g. a replaced service account) propagates anew.
+                triggers: Object.fromEntries(grants.map((grant, i) => [`grant${i}`, grant.id])),
+            },
+            { parent: this, dependsOn: grants },
+        );
+        return [wait];
     }
 
     /** The GPU service, created once the models are in the bucket and it may read them. */
@@ -169,9 +203,9 @@ export class OllamaService extends pulumi.ComponentResource {
                 // is Google's recommended alternative to granting allUsers roles/run.invoker.
                 invokerIamDisabled: true,
                 defaultUriDisabled: !args.enableRunAppUrl,
-                // Disabling the run.app URL is a preview feature (magic-modules cloudrunv2/Service.yaml marks the
-                // field beta; skaffold#9522 needed the BETA launch stage). BETA admits GA features too.
-                ...(args.enableRunAppUrl ? {} : { launchStage: "BETA" }),
+                // No launchStage: every field here is GA in the provider (magic-modules cloudrunv2/Service.yaml has
+                // no min_version on defaultUriDisabled or the GPU fields), and the API reads back GA, so a BETA set
+                // here would show as a change on every `pulumi up`.
                 labels: args.labels,
                 template: {
                     serviceAccount: this.serviceAccount.email,

@@ -13,8 +13,14 @@ export interface ModelPullJobArgs {
      * largest model; at most 4Gi per CPU. @default "8Gi"
      */
     readonly memory?: string;
-    /** Time a pull may take, in seconds (1..86400). @default 3600 */
+    /** Time one attempt of the pull may take, in seconds (1..86400); a failed attempt is retried once. @default 3600 */
     readonly timeoutSeconds?: number;
+    /**
+     * Seconds to wait after the job's bucket grant is first made before the first pull starts (0..900). IAM changes
+     * take about two minutes to propagate, sometimes seven or more; a job started sooner is denied its mount, and
+     * `pulumi up` fails. Its one retry covers a slower propagation. @default 120
+     */
+    readonly grantPropagationSeconds?: number;
 }
 
 /** Arguments of {@link OllamaService}. Field names match the `guarded-llm:ollama` stack config keys. */
@@ -93,7 +99,7 @@ export const OLLAMA_SERVICE_ARG_KEYS = declareArgKeys<OllamaServiceArgs>()({
     codeOnly: ["region", "project", "modelBucketName"],
 });
 export const MODEL_PULL_JOB_ARG_KEYS = declareArgKeys<ModelPullJobArgs>()({
-    config: ["cpu", "memory", "timeoutSeconds"],
+    config: ["cpu", "memory", "timeoutSeconds", "grantPropagationSeconds"],
     codeOnly: [],
 });
 
@@ -116,7 +122,14 @@ export const OLLAMA_SERVICE_DEFAULTS = {
     enableRunAppUrl: false,
     insecureAllowAllIngress: false,
 };
-export const MODEL_PULL_JOB_DEFAULTS: Required<ModelPullJobArgs> = { cpu: 2, memory: "8Gi", timeoutSeconds: 3600 };
+export const MODEL_PULL_JOB_DEFAULTS: Required<ModelPullJobArgs> = {
+    cpu: 2,
+    memory: "8Gi",
+    timeoutSeconds: 3600,
+    grantPropagationSeconds: 120,
+};
+/** Retries of a failed pull attempt: one covers a grant that took longer than usual to propagate. */
+export const MODEL_PULL_JOB_RETRIES = 1;
 
 /** {@link OllamaServiceArgs} with every default applied. */
 export type ResolvedOllamaServiceArgs = Omit<Required<OllamaServiceArgs>, "project" | "labels" | "pullJob"> &
@@ -251,6 +264,7 @@ function validatePullJob(given: Record<string, unknown>, resolved: Required<Mode
         );
     }
     optional(given.timeoutSeconds, (v) => job.integer("timeoutSeconds", v, 1, 86400, "seconds"));
+    optional(given.grantPropagationSeconds, (v) => job.integer("grantPropagationSeconds", v, 0, 900, "seconds"));
 }
 
 function optional<T>(value: T | undefined, rule: (value: T) => boolean): boolean {

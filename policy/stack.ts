@@ -6,9 +6,12 @@
  *   but the engine records which resource it came from in `propertyDependencies`;
  * - for resources that exist, and in the offline plan, the input holds the referenced resource's self link (or
  *   name, or, when a resource object itself was passed, its URN), and `propertyDependencies` is recorded too.
+ * - in a `pulumi stack export`, the properties are the provider's outputs (`selfLink`, `name`, `id`), references
+ *   are the self links they name, and no property dependency needs to be recorded.
  * So a reference is resolved by its value where it is known and by its property dependencies otherwise.
  */
 import { PolicyResource } from "@pulumi/policy";
+import { COMPUTE_COLLECTIONS, pathNames } from "../components/pure/selfLinks";
 import { UNKNOWN } from "../components/pure/values";
 import { Props, plain } from "./values";
 
@@ -61,6 +64,18 @@ export class StackView {
         return [...new Set([...byValue, ...byDependency])];
     }
 
+    /**
+     * The resources of `types` that `value`, read somewhere inside input `key` of `from` (a backend service in a URL
+     * map's path matchers), names: by the value where it is known; where it is unknown, every resource of `types`
+     * that input `key` was computed from.
+     */
+    resolve(from: StackResource, key: string, value: unknown, types: string[]): StackResource[] {
+        const candidates = this.ofType(...types);
+        if (typeof value === "string" && value !== UNKNOWN) return candidates.filter((c) => refersTo(value, c));
+        const traced = from.propertyDependencies[key] ?? [];
+        return candidates.filter((c) => traced.includes(c.urn));
+    }
+
     /** What the single-valued input `key` of `from` refers to among resources of `types`. */
     reference(from: StackResource, key: string, types: string[]): Reference {
         const value = from.props[key];
@@ -74,14 +89,24 @@ export class StackView {
 
 /**
  * Does reference `value` name `candidate`? By URN; by an output that identifies it (`selfLink`, `id`, an address's
- * IP `address`); or by name, alone or ending a self link or relative path
+ * IP `address`); or by name, alone or ending a self link or relative path of the candidate's collection
  * (`https://www.googleapis.com/compute/v1/projects/P/regions/R/sslPolicies/NAME`, `projects/P/.../NAME`).
  */
 function refersTo(value: string, candidate: StackResource): boolean {
-    const { selfLink, id, address, name } = candidate.props;
+    const { selfLink, id, address } = candidate.props;
     if (value === UNKNOWN) return false;
     if ([candidate.urn, selfLink, id, address].includes(value)) return true;
-    return (
-        typeof name === "string" && name !== UNKNOWN && name !== "" && (value === name || value.endsWith(`/${name}`))
-    );
+    const name = nameOf(candidate);
+    return name !== undefined && (value === name || pathNames(value, name, COMPUTE_COLLECTIONS[candidate.type]));
+}
+
+/**
+ * The name a resource is known by in Google Cloud: its `name` property; when it has none, the resource's Pulumi
+ * name. A real preview and a stack export always carry `name` (the engine fills in auto-names before policies run);
+ * the offline plan records the program's inputs, which lack it, and its mock runtime names such a resource after
+ * its Pulumi name, as the self links other resources hold show.
+ */
+function nameOf(candidate: StackResource): string | undefined {
+    const name = candidate.props.name === undefined ? candidate.name : candidate.props.name;
+    return typeof name === "string" && name !== UNKNOWN && name !== "" ? name : undefined;
 }

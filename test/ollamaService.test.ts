@@ -48,6 +48,13 @@ describe("OllamaService", () => {
         assert.ok(!r.ofType(TYPES.cloudRunServiceIamMember).length, "no invoker grant");
     });
 
+    it("sets no launch stage: every field it uses is GA, and a BETA the API reads back as GA would diff forever", async () => {
+        for (const r of [await build(), await build({ enableRunAppUrl: true })]) {
+            assert.strictEqual(r.one(SERVICE).inputs.launchStage, undefined);
+            assert.strictEqual(r.one(TYPES.cloudRunJob).inputs.launchStage, undefined);
+        }
+    });
+
     it("opens ingress to the internet only through the explicitly insecure option", async () => {
         const r = await build({ insecureAllowAllIngress: true, enableRunAppUrl: true });
         assert.strictEqual(r.one(SERVICE).inputs.ingress, "INGRESS_TRAFFIC_ALL");
@@ -131,6 +138,25 @@ describe("OllamaService", () => {
             ["roles/storage.objectUser"],
         );
         assert.ok(r.dependsOn(r.one(JOB), grants[0]));
+    });
+
+    it("gives the pull every attempt's time: the create waits for the task timeout times the attempts, plus a margin", async () => {
+        const r = await build({ pullJob: { timeoutSeconds: 1800 } });
+        assert.strictEqual(r.one(JOB).inputs.template.template.maxRetries, 1);
+        assert.strictEqual(r.one(JOB).inputs.template.template.timeout, "1800s");
+        assert.deepStrictEqual(r.one(JOB).customTimeouts, { create: "70m", update: "70m" });
+    });
+
+    it("starts the first pull once the bucket grants have had time to propagate, and only the first", async () => {
+        const r = await build();
+        const wait = r.one(TYPES.timeSleep);
+        assert.strictEqual(wait.inputs.createDuration, "120s");
+        for (const grant of r.ofType(GRANT)) assert.ok(r.dependsOn(wait, grant), `the wait follows ${grant.name}`);
+        assert.deepStrictEqual(Object.keys(wait.inputs.triggers), ["grant0", "grant1"]);
+        assert.ok(r.one(JOB).dependencies.includes(wait.urn), "the job waits for it");
+        const none = await build({ pullJob: { grantPropagationSeconds: 0 } });
+        assert.strictEqual(none.ofType(TYPES.timeSleep).length, 0);
+        assert.ok(none.ofType(GRANT).every((g) => none.dependsOn(none.one(JOB), g)));
     });
 
     it("derives the run token from the model list: a changed list runs the job again, the same list does not", async () => {

@@ -28,6 +28,12 @@ export interface RecordedResource {
     retainOnDelete?: boolean;
     /** Outputs registered by components and the stack (`registerOutputs`). */
     outputs?: Record<string, any>;
+    /** `customTimeouts` as the program set them (`create`, `update`, `delete`, e.g. "130m"). */
+    customTimeouts?: { create?: string; update?: string; delete?: string };
+    /** Set where the program asked for the old resource to be deleted before its replacement is created. */
+    deleteBeforeReplace?: boolean;
+    /** Inputs whose change replaces the resource (`replaceOnChanges`). */
+    replaceOnChanges?: string[];
     /** Earlier identities this resource keeps its state from (`aliases`), as type and name where given. */
     aliases?: { type?: string; name?: string }[];
 }
@@ -186,6 +192,18 @@ function recordRegistrations(monitor: MockMonitor, recorded: Map<string, Recorde
                 : [];
         });
         if (aliases.length > 0) record.aliases = aliases;
+        const timeouts = req.getCustomtimeouts();
+        if (timeouts) {
+            const set = Object.entries({
+                create: timeouts.getCreate(),
+                update: timeouts.getUpdate(),
+                delete: timeouts.getDelete(),
+            });
+            const given = Object.fromEntries(set.filter(([, v]) => v));
+            if (Object.keys(given).length > 0) record.customTimeouts = given;
+        }
+        if (req.getDeletebeforereplace()) record.deleteBeforeReplace = true;
+        if (req.getReplaceonchangesList().length > 0) record.replaceOnChanges = req.getReplaceonchangesList();
         if (req.getProtect()) record.protect = true;
         if (req.getRetainondelete()) record.retainOnDelete = true;
         recorded.set(urn, record);

@@ -44,11 +44,20 @@ export const OLLAMA_PATHS: Readonly<Record<Exclude<OllamaPathKind, "unknown">, r
     ],
 };
 
-/** Path prefixes of routes with a parameter: upload a blob (`/api/blobs/:digest`), describe a model (`/v1/models/:model`). */
+/**
+ * Path prefixes of routes with a parameter: upload a blob (`/api/blobs/:digest`), remove a key from the server's
+ * ollama.com account (`DELETE /api/user/keys/:encodedKey`, Ollama 0.13.x), describe a model (`/v1/models/:model`).
+ */
 const PREFIX_KINDS: readonly (readonly [string, OllamaPathKind])[] = [
     ["/api/blobs/", "admin"],
+    ["/api/user/", "admin"],
     ["/v1/models/", "read-only"],
 ];
+
+/** Prefixes below which every path is an Ollama admin route (docs/platform-facts.md#ollama-api). */
+export const ADMIN_PATH_PREFIXES: readonly string[] = PREFIX_KINDS.filter(([, kind]) => kind === "admin").map(
+    ([prefix]) => prefix,
+);
 
 /** The paths routed to Ollama unless told otherwise: the inference Model Armor screens, and the model list. */
 export const DEFAULT_ALLOWED_PATHS: readonly string[] = ["/v1/chat/completions", "/v1/completions", "/v1/models"];

@@ -38,10 +38,30 @@ export const TYPES = {
     subnetwork: "gcp:compute/subnetwork:Subnetwork",
     trafficExtension: "gcp:networkservices/lbTrafficExtension:LbTrafficExtension",
     urlMap: "gcp:compute/regionUrlMap:RegionUrlMap",
+    /**
+     * The global (and classic) external Application Load Balancer: another way to put a load balancer in front of the
+     * same Cloud Run service, which the policy pack judges too. Serverless NEGs are regional even behind a global one.
+     */
+    globalAddress: "gcp:compute/globalAddress:GlobalAddress",
+    globalBackendService: "gcp:compute/backendService:BackendService",
+    globalForwardingRule: "gcp:compute/globalForwardingRule:GlobalForwardingRule",
+    globalHttpProxy: "gcp:compute/targetHttpProxy:TargetHttpProxy",
+    globalHttpsProxy: "gcp:compute/targetHttpsProxy:TargetHttpsProxy",
+    globalNetworkEndpointGroup: "gcp:compute/globalNetworkEndpointGroup:GlobalNetworkEndpointGroup",
+    globalSslPolicy: "gcp:compute/sSLPolicy:SSLPolicy",
+    globalUrlMap: "gcp:compute/uRLMap:URLMap",
+    /** Cloud Storage ACLs, which grant access beside IAM unless the bucket uses uniform bucket-level access. */
+    bucketAccessControl: "gcp:storage/bucketAccessControl:BucketAccessControl",
+    bucketAcl: "gcp:storage/bucketACL:BucketACL",
+    defaultObjectAccessControl: "gcp:storage/defaultObjectAccessControl:DefaultObjectAccessControl",
+    defaultObjectAcl: "gcp:storage/defaultObjectACL:DefaultObjectACL",
+    objectAccessControl: "gcp:storage/objectAccessControl:ObjectAccessControl",
+    objectAcl: "gcp:storage/objectACL:ObjectACL",
     tlsCertRequest: "tls:index/certRequest:CertRequest",
     tlsLocallySignedCert: "tls:index/locallySignedCert:LocallySignedCert",
     tlsPrivateKey: "tls:index/privateKey:PrivateKey",
     tlsSelfSignedCert: "tls:index/selfSignedCert:SelfSignedCert",
+    timeSleep: "time:index/sleep:Sleep",
     stack: "pulumi:pulumi:Stack",
 } as const;
 
