@@ -191,7 +191,14 @@ export class ModelArmorTrafficExtension extends pulumi.ComponentResource {
                     },
                 ],
             },
-            { parent: this },
+            {
+                parent: this,
+                // A replaced forwarding rule is deleted before its successor is created (one address and port):
+                // the extension that references it goes first, then follows the new rule, rather than holding a
+                // reference that may block the deletion. Meanwhile the rule that exists is unscreened: see the README.
+                replaceOnChanges: ["forwardingRules"],
+                deleteBeforeReplace: true,
+            },
         );
         // The grants come after the extension: public notes disagree on whether the agent exists before the first
         // extension of the project does, and a grant to a missing account fails the deploy. Until the roles

@@ -118,7 +118,9 @@ export function proxyOnlySubnet(
                       purpose: "REGIONAL_MANAGED_PROXY",
                       role: "ACTIVE",
                   },
-                  { parent },
+                  // Only one ACTIVE proxy-only subnet may exist per VPC and region: a replacement must wait for the
+                  // old one to be gone.
+                  { parent, deleteBeforeReplace: true },
               );
     const afterSubnet = pulumi.output(subnet?.selfLink ?? args.proxySubnet!).apply((): pulumi.Resource[] => []);
     return { subnet, afterSubnet };

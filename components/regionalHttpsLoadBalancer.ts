@@ -346,7 +346,10 @@ export class RegionalHttpsLoadBalancer extends pulumi.ComponentResource {
                     // Must equal the address's tier.
                     networkTier,
                 },
-                { parent: this, dependsOn: afterSubnet },
+                // Two rules cannot hold the same address and port, and the provider replaces a rule on any change
+                // but its target: the old rule must go before its replacement is created. Pulumi only does this by
+                // itself for explicitly named resources.
+                { parent: this, dependsOn: afterSubnet, deleteBeforeReplace: true },
             );
         this.httpsForwardingRule = forwardingRule("https", 443, httpsProxy.selfLink);
         if (resolved.httpRedirect) forwardingRule("http", 80, this.httpRedirectProxy(name, resolved).selfLink);

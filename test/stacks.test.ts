@@ -94,6 +94,20 @@ describe("shipped stacks", () => {
                 assert.strictEqual(r.one(TYPES.address).protect, true);
             });
 
+            it("replaces what owns an address and port, or a VPC's one proxy-only subnet, delete-first; the extension follows its rule", async () => {
+                const r = await planOf(stack);
+                for (const one of [...r.ofType(TYPES.forwardingRule), r.one(TYPES.subnetwork)]) {
+                    assert.strictEqual(one.deleteBeforeReplace, true, one.name);
+                }
+                const extension = r.one(TYPES.trafficExtension);
+                const httpsRule = r.ofType(TYPES.forwardingRule).find((rule) => rule.inputs.portRange === "443")!;
+                assert.deepStrictEqual(extension.propertyDependencies.forwardingRules, [httpsRule.urn]);
+                assert.deepStrictEqual(
+                    [extension.replaceOnChanges, extension.deleteBeforeReplace],
+                    [["forwardingRules"], true],
+                );
+            });
+
             it("grants nothing to allUsers or allAuthenticatedUsers and uses no default service account", async () => {
                 const r = await planOf(stack);
                 const text = JSON.stringify(r.all.map((x) => x.inputs));
