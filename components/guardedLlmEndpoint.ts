@@ -9,6 +9,7 @@ import { DnsRecord } from "./loadBalancerTls";
 import { dlpProjectsOf, resolveModelArmorSettings } from "./modelArmorPresets";
 import {
     MODEL_ARMOR_TEMPLATES_ARG_KEYS,
+    modelArmorTemplateId,
     ModelArmorTemplates,
     ModelArmorTemplatesArgs,
     validateModelArmorTemplatesArgs,
@@ -30,6 +31,7 @@ import {
 } from "./ollamaServiceArgs";
 import { ENDPOINT_APIS, ProjectApis } from "./projectApis";
 import { routedPaths } from "./pure/allowlistUrlMap";
+import { LONGEST_PROJECT_ID, settingsBudgetProblem, templatePath } from "./pure/modelArmorSettings";
 import { componentType } from "./pure/resourceTypes";
 import { RouteTableRow } from "./pure/routeTable";
 import {
@@ -96,14 +98,18 @@ export const ENDPOINT_PART_KEYS: Readonly<
     cloudArmor: CLOUD_ARMOR_EDGE_PROTECTION_ARG_KEYS.config,
 };
 
+/** The name of the endpoint's Model Armor templates component, from which the template ids derive. */
+const templatesName = (endpointName: string) => `${endpointName}-armor`;
+
 /**
  * Checks the whole endpoint's args, each part under its own key (`ollama.`, `loadBalancer.`, `modelArmor.`), the
  * region under `regionKey`; the stacks call it with config key names. Unknown keys of every part come first: a
- * misspelt key explains the problems that follow from it.
+ * misspelt key explains the problems that follow from it. `name` is the endpoint's (template ids derive from it).
  */
 export function validateGuardedLlmEndpointArgs(
     args: GuardedLlmEndpointArgs,
     problems: Problems,
+    name: string,
     regionKey = problems.key("region"),
 ): void {
     const { config, codeOnly } = GUARDED_LLM_ENDPOINT_ARG_KEYS;
@@ -154,6 +160,19 @@ export function validateGuardedLlmEndpointArgs(
         }
     }
     if (args.enableApis !== undefined) problems.boolean("enableApis", args.enableApis);
+    if (problems.list.length === 0) validateSettingsBudget(args, name, problems);
+}
+
+/** The `model_armor_settings` of the declared models must fit the extension's metadata; checked on valid args only. */
+function validateSettingsBudget(args: GuardedLlmEndpointArgs, name: string, problems: Problems): void {
+    const models = args.ollama?.models ?? [];
+    const project = typeof args.project === "string" ? args.project : LONGEST_PROJECT_ID;
+    const [prompt, response] = (["prompt", "response"] as const).map((side) =>
+        templatePath(project, args.region, modelArmorTemplateId(templatesName(name), side)),
+    );
+    const { screen } = resolveScreeningOptions(args.modelArmor ?? {});
+    const problem = settingsBudgetProblem(screen, prompt, response, models);
+    if (problem) problems.add("ollama.models", models, problem);
 }
 
 /** The endpoint's own warnings: choices that weaken the guard without being mistakes (its parts warn of theirs). */
@@ -248,7 +267,11 @@ export class GuardedLlmEndpoint extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        this.modelArmor = new ModelArmorTemplates(`${name}-armor`, { ...templates, region, project }, { parent: this });
+        this.modelArmor = new ModelArmorTemplates(
+            templatesName(name),
+            { ...templates, region, project },
+            { parent: this },
+        );
         this.trafficExtension = new ModelArmorTrafficExtension(
             `${name}-armor-ext`,
             {

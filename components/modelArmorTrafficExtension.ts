@@ -2,6 +2,7 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import {
     encodeModelArmorSettings,
+    settingsBudgetProblem,
     modelArmorEndpoint,
     SCREENING_DIRECTIONS,
     ScreeningDirection,
@@ -132,6 +133,11 @@ export function validateModelArmorTrafficExtensionArgs(args: ModelArmorTrafficEx
     }
     if (args.models !== undefined && problems.array("models", args.models)) {
         args.models.forEach((m, i) => problems.matches(`models[${i}]`, m, MODEL_NAME_PATTERN, MODEL_NAME_EXPECTED));
+        const { promptTemplateId: prompt, responseTemplateId: response } = args;
+        if (problems.list.length === 0 && typeof prompt === "string" && typeof response === "string") {
+            const problem = settingsBudgetProblem(resolveScreeningOptions(args).screen, prompt, response, args.models);
+            if (problem) problems.add("models", args.models, problem);
+        }
     }
 }
 
@@ -162,9 +168,14 @@ export class ModelArmorTrafficExtension extends pulumi.ComponentResource {
             .apply((id) => id ?? "");
         const screen = this.screen;
         const models = [...(args.models ?? [])];
-        this.settings = pulumi
-            .all([args.promptTemplateId, args.responseTemplateId])
-            .apply(([prompt, response]) => encodeModelArmorSettings(screen, prompt, response, models));
+        // Template ids known only once the templates exist are budgeted here, failing the update rather than
+        // sending metadata GCP refuses (GuardedLlmEndpoint checks its own before registering anything).
+        this.settings = pulumi.all([args.promptTemplateId, args.responseTemplateId]).apply(([prompt, response]) => {
+            const problem = settingsBudgetProblem(screen, prompt, response, models);
+            if (problem)
+                throw new pulumi.ResourceError(`ModelArmorTrafficExtension "${name}" args.models ${problem}`, this);
+            return encodeModelArmorSettings(screen, prompt, response, models);
+        });
         const timeoutMs = timeoutInMs(screening.timeout)!;
         this.extension = new gcp.networkservices.LbTrafficExtension(
             name,

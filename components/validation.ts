@@ -192,7 +192,7 @@ export function checkComponentArgs<A, R>(
     component: string,
     name: string,
     args: A,
-    validate: (args: A, problems: Problems) => R,
+    validate: (args: A, problems: Problems, name: string) => R,
     nameLimit?: readonly [number, string],
 ): R {
     const problems = new Problems(`${component} "${name}" args.`);
@@ -201,7 +201,7 @@ export function checkComponentArgs<A, R>(
             .under("", { name: `${component} name` })
             .add("name", name, `must be at most ${nameLimit[0]} characters: ${nameLimit[1]}`);
     }
-    const result = validate(args, problems);
+    const result = validate(args, problems, name);
     problems.check();
     return result;
 }

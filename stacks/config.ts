@@ -86,7 +86,12 @@ export function parseStackConfig(
         cloudArmor: values.cloudArmor as EndpointCloudArmorArgs | undefined,
         enableApis: values.enableApis as boolean | undefined,
     };
-    validateGuardedLlmEndpointArgs(endpoint, ours, "gcp:region");
+    validateGuardedLlmEndpointArgs(
+        endpoint,
+        ours,
+        typeof namePrefix === "string" ? namePrefix : stackName,
+        "gcp:region",
+    );
     problems.check();
     return {
         ...definedOnly(endpoint),

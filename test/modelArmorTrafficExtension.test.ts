@@ -60,13 +60,13 @@ describe("ModelArmorTrafficExtension", () => {
         ]);
     });
 
-    it("gives each served model its own entry, under both spellings of an untagged or :latest name, then default", async () => {
+    it("gives each served model one entry as declared, then default, compact enough for the metadata limit", async () => {
         const settings = JSON.parse(
             extensionOf(await build({ models: ["gemma:2b", "llama3", "phi3:latest"] })).metadata.model_armor_settings,
         );
         assert.deepStrictEqual(
             settings.map((s: { model: string }) => s.model),
-            ["gemma:2b", "llama3", "llama3:latest", "phi3", "phi3:latest", "default"],
+            ["gemma:2b", "llama3", "phi3:latest", "default"],
         );
         for (const entry of settings) {
             assert.deepStrictEqual(entry, {
@@ -126,6 +126,23 @@ describe("ModelArmorTrafficExtension", () => {
 
     it("can leave IAM to the caller", async () => {
         assert.strictEqual((await build({ grantServiceAgentRoles: false })).ofType(IAM).length, 0);
+    });
+
+    it("refuses more models than the extension's 1 KiB of metadata can name, saying how many fit", async () => {
+        const models = ["gemma3:4b", "llama3.1:8b", "qwen2.5:7b", "phi4:14b"];
+        const error = await refusal(
+            () =>
+                new ModelArmorTrafficExtension("guard", {
+                    region: "us-central1",
+                    forwardingRuleSelfLink: FORWARDING_RULE,
+                    promptTemplateId: PROMPT,
+                    responseTemplateId: RESPONSE,
+                    screenedPaths: ["/v1/completions"],
+                    models,
+                }),
+        );
+        assertProblems(error, [["models", models]]);
+        assert.match(error.problems[0].expected, /metadata must stay under 1024 bytes: declare at most 3 models here/);
     });
 
     it("refuses a timeout outside 10-1000 ms, an unknown direction and a non-boolean failOpen", async () => {

@@ -4,6 +4,7 @@ import * as path from "path";
 import { routeRequest } from "../components";
 import { readStackFile } from "../tools/stackFile";
 import { envOf, Recorded, shippedPlan, STACKS_DIR } from "./harness";
+import { EXTENSION_METADATA_LIMIT } from "../components/pure/modelArmorSettings";
 import { TYPES } from "../components/pure/resourceTypes";
 
 const REFUSED_PATHS = [
@@ -92,6 +93,16 @@ describe("shipped stacks", () => {
                 const subnet = r.one(TYPES.subnetwork);
                 for (const rule of r.ofType(TYPES.forwardingRule)) assert.ok(r.dependsOn(rule, subnet), rule.name);
                 assert.strictEqual(r.one(TYPES.address).protect, true);
+            });
+
+            it("keeps the extension's metadata within GCP's 1 KiB: keys and values together", async () => {
+                const metadata = (await planOf(stack)).one(TYPES.trafficExtension).inputs.extensionChains[0]
+                    .extensions[0].metadata;
+                const bytes = Object.entries(metadata).reduce(
+                    (n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(String(v)),
+                    0,
+                );
+                assert.ok(bytes < EXTENSION_METADATA_LIMIT, `${bytes} bytes`);
             });
 
             it("replaces what owns an address and port, or a VPC's one proxy-only subnet, delete-first; the extension follows its rule", async () => {

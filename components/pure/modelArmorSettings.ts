@@ -4,7 +4,6 @@
  * the policy pack and the offline plan (docs/platform-facts.md#model-armor-extension).
  */
 import { isKnown, isPlainObject, Json, parseJson, quote } from "./values";
-import { clientSpellings } from "./ollamaModels";
 
 /** Model Armor's callout endpoint in `region`; the templates must be in that region too. */
 export const modelArmorEndpoint = (region: string) => `modelarmor.${region}.rep.googleapis.com`;
@@ -38,12 +37,29 @@ export const AGENT_GATEWAY_KEYS = ["request_template_id", "response_template_id"
 /** The entry for every model without an entry of its own. */
 export const DEFAULT_MODEL_ENTRY = "default";
 
+/** A template's full path, as the provider's `id` of a template is (magic-modules modelarmor/Template.yaml). */
+export const templatePath = (project: string, location: string, templateId: string) =>
+    `projects/${project}/locations/${location}/templates/${templateId}`;
+/** Stands for a project id not known yet when budgeting: project ids have at most 30 characters. */
+export const LONGEST_PROJECT_ID = "p".repeat(30);
+
 /** A template's full path: `projects/P/locations/L/templates/T`; group 1 is the location. */
 export const TEMPLATE_PATH = /^projects\/[^/]+\/locations\/([^/]+)\/templates\/[^/]+$/;
 
+/** The metadata key of the settings. */
+export const MODEL_ARMOR_SETTINGS_KEY = "model_armor_settings";
+
 /**
- * The `model_armor_settings` metadata: ONE string holding a JSON array. One entry per spelling of each served model
- * (clients may send `gemma` or `gemma:latest`), then `"model": "default"` for the rest.
+ * An extension's metadata must stay under 1 KiB in total (keys and values), each value under 1024 characters
+ * (networkservices v1 `ExtensionChain.Extension.metadata`); whether Google-service extensions are exempt is
+ * UNCONFIRMED (docs/open-questions.md#q-metadata-limit-exemption), so the settings are budgeted for it.
+ */
+export const EXTENSION_METADATA_LIMIT = 1024;
+
+/**
+ * The `model_armor_settings` metadata: ONE string holding a JSON array, compact (each entry costs its two template
+ * paths, ~230 bytes): one entry per served model as declared, then `"model": "default"` for every other spelling and
+ * model (what `default` matches is UNCONFIRMED: docs/open-questions.md#q-default-model-entry).
  */
 export function encodeModelArmorSettings(
     screen: ScreeningDirection,
@@ -55,8 +71,33 @@ export function encodeModelArmorSettings(
         ...(screen !== "responses" ? { [PROMPT_TEMPLATE_KEY]: promptTemplateId } : {}),
         ...(screen !== "prompts" ? { [RESPONSE_TEMPLATE_KEY]: responseTemplateId } : {}),
     };
-    const spellings = new Set(models.flatMap(clientSpellings));
-    return JSON.stringify([...spellings, DEFAULT_MODEL_ENTRY].map((model) => ({ model, ...templates })));
+    return JSON.stringify([...new Set(models), DEFAULT_MODEL_ENTRY].map((model) => ({ model, ...templates })));
+}
+
+/** The bytes the settings take of the extension's metadata budget: the key and the value. */
+export function modelArmorSettingsSize(...args: Parameters<typeof encodeModelArmorSettings>): number {
+    return Buffer.byteLength(MODEL_ARMOR_SETTINGS_KEY) + Buffer.byteLength(encodeModelArmorSettings(...args));
+}
+
+/**
+ * Checks that the settings for `models` fit the metadata budget; returns undefined when they do, else a sentence for
+ * the error: how many bytes, the limit, and how many of these models would fit.
+ */
+export function settingsBudgetProblem(...args: Parameters<typeof encodeModelArmorSettings>): string | undefined {
+    const [screen, prompt, response, models = []] = args;
+    const size = modelArmorSettingsSize(screen, prompt, response, models);
+    if (size < EXTENSION_METADATA_LIMIT) return undefined;
+    let fitting = models.length;
+    while (
+        fitting > 0 &&
+        modelArmorSettingsSize(screen, prompt, response, models.slice(0, fitting)) >= EXTENSION_METADATA_LIMIT
+    )
+        fitting--;
+    return (
+        `gives the Model Armor extension ${size} bytes of ${MODEL_ARMOR_SETTINGS_KEY} (an entry of ~${Math.round(size / (models.length + 1))} ` +
+        `bytes per model, plus "default"); its metadata must stay under ${EXTENSION_METADATA_LIMIT} bytes: declare at most ${fitting} ` +
+        "models here (the default entry covers the rest), or serve more models from another endpoint"
+    );
 }
 
 /** The entries of a `model_armor_settings` value and what is wrong with it. */

@@ -29,12 +29,3 @@ export function canonicalModelName(name: string): string {
               : parts;
     return `${qualified.join("/")}:${tag}`.toLowerCase();
 }
-
-/**
- * The spellings of a declared model that clients commonly send as `"model"`: as declared, and for a model declared
- * untagged or as `:latest`, both of those forms.
- */
-export function clientSpellings(model: string): string[] {
-    const untagged = model.replace(/:latest$/, "");
-    return untagged.includes(":") ? [model] : [untagged, `${untagged}:${DEFAULT_TAG}`];
-}
