@@ -6,7 +6,7 @@ import {
     validateCloudArmorEdgeProtectionArgs,
 } from "./cloudArmorEdgeProtection";
 import { DnsRecord } from "./loadBalancerTls";
-import { dlpProjectsOf, resolveModelArmorSettings } from "./modelArmorPresets";
+import { dlpParentsOf, resolveModelArmorSettings, screensNothing } from "./modelArmorPresets";
 import {
     MODEL_ARMOR_TEMPLATES_ARG_KEYS,
     modelArmorTemplateId,
@@ -180,6 +180,17 @@ export function guardedLlmEndpointWarnings(args: GuardedLlmEndpointArgs): string
     const warnings: string[] = [];
     const { screen, failOpen } = resolveScreeningOptions(args.modelArmor ?? {});
     if (screen !== "both") warnings.push(`modelArmor.screen is "${screen}": Model Armor screens ${screen} only`);
+    const settings = resolveModelArmorSettings(args.modelArmor ?? {});
+    for (const [side, direction] of [
+        ["prompt", "prompts"],
+        ["response", "responses"],
+    ] as const) {
+        if (screen !== (side === "prompt" ? "responses" : "prompts") && screensNothing(settings[side])) {
+            warnings.push(
+                `modelArmor.${side} has every filter off: ${direction} are sent to Model Armor and pass unscreened`,
+            );
+        }
+    }
     if (failOpen)
         warnings.push(
             "modelArmor.failOpen is true: when a Model Armor callout fails or times out, traffic passes UNSCREENED",
@@ -307,7 +318,7 @@ export class GuardedLlmEndpoint extends pulumi.ComponentResource {
 
     /** The endpoint's APIs, with Certificate Manager for managed TLS and DLP for advanced SDP. */
     private enableApis(name: string, args: GuardedLlmEndpointArgs): ProjectApis {
-        const advancedSdp = dlpProjectsOf(resolveModelArmorSettings(args.modelArmor ?? {})).length > 0;
+        const advancedSdp = dlpParentsOf(resolveModelArmorSettings(args.modelArmor ?? {})).length > 0;
         const apis = [
             ...ENDPOINT_APIS,
             ...(args.loadBalancer.tls?.mode === "managed" ? ["certificatemanager.googleapis.com"] : []),

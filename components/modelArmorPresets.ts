@@ -263,11 +263,49 @@ export function resolveModelArmorSettings(args: ModelArmorSettingsChoice): Model
 }
 
 /** The projects of the DLP templates that advanced SDP uses, each once; empty when no template uses it. */
-export function dlpProjectsOf(settings: ModelArmorTemplatesSettings): string[] {
+export function dlpParentsOf(settings: ModelArmorTemplatesSettings): DlpParent[] {
     const paths = [settings.prompt.sdp, settings.response.sdp].flatMap((sdp) =>
         typeof sdp === "object"
             ? [sdp.inspectTemplate, ...(sdp.deidentifyTemplate ? [sdp.deidentifyTemplate] : [])]
             : [],
     );
-    return [...new Set(paths.map((p) => p.split("/")[1]))];
+    const parents = new Map<string, DlpParent>();
+    for (const path of paths) {
+        const [collection, id] = path.split("/");
+        parents.set(`${collection}/${id}`, { kind: collection === "organizations" ? "organization" : "project", id });
+    }
+    return [...parents.values()];
+}
+
+/** Does a template run no filter at all (every prompt or response it sees passes)? */
+export function screensNothing(settings: ModelArmorFilters): boolean {
+    return (
+        settings.raiFilters.length === 0 &&
+        !settings.piAndJailbreak.enabled &&
+        !settings.maliciousUri &&
+        settings.sdp === false
+    );
+}
+
+/** The highest status that is a client error: clients treat 5xx, and anything HTTP does not define, as server errors. */
+const LAST_CLIENT_ERROR = 499;
+
+/**
+ * Choices in the templates that surprise clients: a block answered with a code clients retry. The OpenAI SDKs retry
+ * 5xx (twice by default): a blocked prompt is sent and screened again, a blocked answer generated again on the GPU.
+ */
+export function modelArmorTemplatesWarnings(settings: ModelArmorTemplatesSettings): string[] {
+    return (["prompt", "response"] as const).flatMap((side) => {
+        const code = settings[side].errorCode;
+        if (code === undefined || code <= LAST_CLIENT_ERROR) return [];
+        return [
+            `${side}.errorCode ${code} is not a client error (HTTP defines statuses up to 599; clients treat 5xx and unknown codes as server errors): the OpenAI SDKs retry it, ${side === "prompt" ? "sending the blocked prompt to Model Armor again" : "generating the blocked answer again on the GPU"}; use a 4xx such as 403`,
+        ];
+    });
+}
+
+/** Where DLP templates live: a project (by id) or an organization (by number); the DLP API has both. */
+export interface DlpParent {
+    readonly kind: "project" | "organization";
+    readonly id: string;
 }

@@ -3,7 +3,8 @@ import type * as gcpInput from "@pulumi/gcp/types/input";
 import * as pulumi from "@pulumi/pulumi";
 import { filterConfigOf, validateModelArmorFilters } from "./modelArmorFilters";
 import {
-    dlpProjectsOf,
+    dlpParentsOf,
+    modelArmorTemplatesWarnings,
     ENFORCEMENT_TYPES,
     ERROR_CODE_RANGE,
     LOGGING_KEYS,
@@ -105,6 +106,9 @@ function templateMetadataOf(
     };
 }
 
+/** What the Model Armor agent needs to run advanced SDP's DLP templates. */
+const DLP_AGENT_ROLES = ["roles/dlp.user", "roles/dlp.reader"] as const;
+
 /**
  * Template ids: letters, digits and hyphens, at most 63 characters, not starting with a hyphen (Google Cloud
  * console, "Create and manage Model Armor templates"). Derived from the component name plus the side; long names
@@ -135,7 +139,7 @@ export class ModelArmorTemplates extends pulumi.ComponentResource {
     /** What each template screens, after the preset and the overrides. */
     public readonly settings: ModelArmorTemplatesSettings;
     /** The Model Armor agent's DLP roles, when a template uses advanced SDP. */
-    public readonly sdpGrants: gcp.projects.IAMMember[];
+    public readonly sdpGrants: pulumi.CustomResource[];
 
     constructor(name: string, args: ModelArmorTemplatesArgs, opts?: pulumi.ComponentResourceOptions) {
         checkComponentArgs("ModelArmorTemplates", name, args, validateModelArmorTemplatesArgs);
@@ -150,6 +154,7 @@ export class ModelArmorTemplates extends pulumi.ComponentResource {
         );
 
         this.settings = resolveModelArmorSettings(args);
+        for (const warning of modelArmorTemplatesWarnings(this.settings)) pulumi.log.warn(warning, this);
         // Advanced SDP fails until the agent holds its DLP roles, so the templates come after the grants.
         this.sdpGrants = args.grantSdpRoles === false ? [] : this.grantSdpRoles(name, args.project);
         const template = (side: "prompt" | "response") =>
@@ -177,26 +182,26 @@ export class ModelArmorTemplates extends pulumi.ComponentResource {
 
     /**
      * Advanced SDP runs the DLP templates as the Model Armor service agent (`service-N@gcp-sa-modelarmor`), which
-     * needs `roles/dlp.user` and `roles/dlp.reader` on the templates' project (UNCONFIRMED: docs/open-questions.md).
-     * The agent is created explicitly, as it may not exist before Model Armor is first used.
+     * needs `roles/dlp.user` and `roles/dlp.reader` where the templates live (UNCONFIRMED: docs/open-questions.md):
+     * on their project, or on their organization for organization-level templates. The agent is created explicitly,
+     * as it may not exist before Model Armor is first used.
      */
-    private grantSdpRoles(name: string, project: pulumi.Input<string> | undefined): gcp.projects.IAMMember[] {
-        const dlpProjects = dlpProjectsOf(this.settings);
-        if (dlpProjects.length === 0) return [];
+    private grantSdpRoles(name: string, project: pulumi.Input<string> | undefined): pulumi.CustomResource[] {
+        const parents = dlpParentsOf(this.settings);
+        if (parents.length === 0) return [];
         const agent = new gcp.projects.ServiceIdentity(
             `${name}-agent`,
             { project, service: "modelarmor.googleapis.com" },
             { parent: this },
         );
-        return dlpProjects.flatMap((dlpProject) =>
-            ["roles/dlp.user", "roles/dlp.reader"].map(
-                (role) =>
-                    new gcp.projects.IAMMember(
-                        `${name}-${role.split(".").pop()}-${dlpProject}`,
-                        { project: dlpProject, role, member: agent.member },
-                        { parent: this },
-                    ),
-            ),
+        return parents.flatMap((parent) =>
+            DLP_AGENT_ROLES.map((role) => {
+                const grantName = `${name}-${role.split(".").pop()}-${parent.kind === "organization" ? "org-" : ""}${parent.id}`;
+                const member = agent.member;
+                return parent.kind === "organization"
+                    ? new gcp.organizations.IAMMember(grantName, { orgId: parent.id, role, member }, { parent: this })
+                    : new gcp.projects.IAMMember(grantName, { project: parent.id, role, member }, { parent: this });
+            }),
         );
     }
 }

@@ -73,6 +73,20 @@ describe("GuardedLlmEndpoint", () => {
         ]);
     });
 
+    it("warns when a screened side's template has every filter off", async () => {
+        const off = { raiFilters: [], piAndJailbreak: { enabled: false }, maliciousUri: false, sdp: false };
+        const { r } = await build({ modelArmor: { response: off } });
+        assert.deepStrictEqual(
+            r.warnings.filter((w) => w.startsWith("modelArmor.")),
+            ["modelArmor.response has every filter off: responses are sent to Model Armor and pass unscreened"],
+        );
+        const { r: promptsOnly } = await build({ modelArmor: { response: off, screen: "prompts" } });
+        assert.ok(
+            !promptsOnly.warnings.some((w) => w.includes("every filter off")),
+            "responses are not screened at all then",
+        );
+    });
+
     it("enables the APIs first when asked, Certificate Manager only for managed TLS, and never disables them", async () => {
         const { r } = await build({
             enableApis: true,

@@ -36,7 +36,7 @@ const rai = (confidenceLevel: string, ...types: string[]) => ({
 const ALL_RAI = ["SEXUALLY_EXPLICIT", "HATE_SPEECH", "HARASSMENT", "DANGEROUS"];
 
 describe("ModelArmorTemplates", () => {
-    it("article: reproduces seed 000's `gcloud model-armor templates create` on both templates, flag by flag", async () => {
+    it("article: reproduces the article's `gcloud model-armor templates create` on both templates, flag by flag", async () => {
         const { resources: r } = await build({ preset: "article" });
         const expected = {
             filterConfig: {
@@ -75,7 +75,7 @@ describe("ModelArmorTemplates", () => {
         }
     });
 
-    it("recommended (the default): seed 003's initial deployment, blocking, injection detection on prompts only", async () => {
+    it("recommended (the default): Google's initial deployment strategy, blocking, injection detection on prompts only", async () => {
         const { resources: r } = await build();
         const common = {
             raiSettings: rai("HIGH", ...ALL_RAI),
@@ -402,6 +402,18 @@ describe("ModelArmorTemplates advanced SDP", () => {
         ]);
         for (const grant of grants) assert.ok(r.dependsOn(r.one(TEMPLATE, "llm-response"), grant));
         assert.deepStrictEqual(response(r).filterConfig.sdpSettings, { advancedConfig: { inspectTemplate: INSPECT } });
+    });
+
+    it("grants the roles on the organization for organization-level DLP templates, never on a project named by its number", async () => {
+        const orgInspect = "organizations/123456789/locations/global/inspectTemplates/pii";
+        const { resources: r } = await build({ response: { sdp: { inspectTemplate: orgInspect } } });
+        assert.strictEqual(r.ofType(TYPES.projectIamMember).length, 0);
+        const grants = r.ofType(TYPES.organizationIamMember);
+        assert.deepStrictEqual(grants.map((g) => [g.inputs.orgId, g.inputs.role]).sort(), [
+            ["123456789", "roles/dlp.reader"],
+            ["123456789", "roles/dlp.user"],
+        ]);
+        for (const grant of grants) assert.ok(r.dependsOn(r.one(TEMPLATE, "llm-response"), grant));
     });
 
     it("grants nothing for basic SDP, or when told not to", async () => {

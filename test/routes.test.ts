@@ -188,7 +188,7 @@ describe("routeRequest", () => {
 });
 
 describe("Ollama paths", () => {
-    it("classifies the API per GCP-NOTES section 5, normalising case, slashes and queries", () => {
+    it("classifies the API per docs/platform-facts.md#ollama-api, normalising case, slashes and queries", () => {
         assert.strictEqual(classifyOllamaPath("/v1/chat/completions"), "screened-inference");
         assert.strictEqual(classifyOllamaPath("/api/generate"), "unscreened-inference");
         assert.strictEqual(classifyOllamaPath("/v1/messages"), "unscreened-inference");

@@ -247,6 +247,24 @@ describe("shipped stacks", () => {
         }
     });
 
+    it("dev keeps the article's block codes 798/799, with a warning that clients retry them; prod's templates answer 4xx", async () => {
+        assert.deepStrictEqual(
+            (await shippedPlan("dev")).warnings.filter((w) => /errorCode/.test(w)),
+            [
+                "prompt.errorCode 799 is not a client error (HTTP defines statuses up to 599; clients treat 5xx and unknown codes as server errors): the OpenAI SDKs retry it, sending the blocked prompt to Model Armor again; use a 4xx such as 403",
+                "response.errorCode 798 is not a client error (HTTP defines statuses up to 599; clients treat 5xx and unknown codes as server errors): the OpenAI SDKs retry it, generating the blocked answer again on the GPU; use a 4xx such as 403",
+            ],
+        );
+        assert.deepStrictEqual(
+            (await shippedPlan("prod")).warnings.filter((w) => /errorCode/.test(w)),
+            [],
+        );
+        for (const template of (await planOf("prod")).ofType(TYPES.modelArmorTemplate)) {
+            const code = template.inputs.templateMetadata.customPromptSafetyErrorCode;
+            assert.ok(code === undefined || (code >= 400 && code < 500), `${template.name}: ${code}`);
+        }
+    });
+
     it("prod uses a managed certificate for its domain and redirects HTTP to HTTPS on the same address", async () => {
         const r = await planOf("prod");
         const cert = r.one(TYPES.certificateManagerCertificate);

@@ -25,6 +25,7 @@ export const TYPES = {
     modelArmorTemplate: "gcp:modelarmor/template:Template",
     network: "gcp:compute/network:Network",
     networkEndpointGroup: "gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup",
+    organizationIamMember: "gcp:organizations/iAMMember:IAMMember",
     projectIamBinding: "gcp:projects/iAMBinding:IAMBinding",
     projectIamMember: "gcp:projects/iAMMember:IAMMember",
     projectIamPolicy: "gcp:projects/iAMPolicy:IAMPolicy",
