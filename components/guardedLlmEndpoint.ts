@@ -40,6 +40,7 @@ import {
     RegionalHttpsLoadBalancerArgs,
     validateRegionalHttpsLoadBalancerArgs,
 } from "./regionalHttpsLoadBalancer";
+import { bucketNameProblem } from "./naming";
 import { checkComponentArgs, declareArgKeys, Problems } from "./validation";
 
 /** The Ollama part of {@link GuardedLlmEndpointArgs}: what the endpoint does not supply itself. */
@@ -97,6 +98,9 @@ export const ENDPOINT_PART_KEYS: Readonly<
     modelArmor: [...MODEL_ARMOR_TEMPLATES_ARG_KEYS.config, ...SCREENING_OPTION_KEYS.config],
     cloudArmor: CLOUD_ARMOR_EDGE_PROTECTION_ARG_KEYS.config,
 };
+
+/** The name of the endpoint's model bucket component, from which the bucket's name derives. */
+export const modelBucketName = (endpointName: string) => `${endpointName}-models`;
 
 /** The name of the endpoint's Model Armor templates component, from which the template ids derive. */
 const templatesName = (endpointName: string) => `${endpointName}-armor`;
@@ -241,7 +245,15 @@ export class GuardedLlmEndpoint extends pulumi.ComponentResource {
     public readonly routeTable: pulumi.Output<RouteTableRow[]>;
 
     constructor(name: string, args: GuardedLlmEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
-        checkComponentArgs("GuardedLlmEndpoint", name, args, validateGuardedLlmEndpointArgs, ENDPOINT_NAME_LIMIT);
+        checkComponentArgs(
+            "GuardedLlmEndpoint",
+            name,
+            args,
+            validateGuardedLlmEndpointArgs,
+            ENDPOINT_NAME_LIMIT,
+            (n) =>
+                args.existingModelBucketName === undefined ? bucketNameProblem(modelBucketName(n), true) : undefined,
+        );
         super(componentType("GuardedLlmEndpoint"), name, {}, opts);
         const { region } = args;
         const { screen, failOpen, timeout, ...templates } = args.modelArmor ?? {};
@@ -252,7 +264,7 @@ export class GuardedLlmEndpoint extends pulumi.ComponentResource {
         const project = this.apis?.readyProject ?? args.project;
 
         if (args.existingModelBucketName === undefined) {
-            this.modelBucket = new ModelBucket(`${name}-models`, { location: region, project }, { parent: this });
+            this.modelBucket = new ModelBucket(modelBucketName(name), { location: region, project }, { parent: this });
         }
         this.modelBucketName = this.modelBucket?.bucketName ?? pulumi.output(args.existingModelBucketName!);
         this.ollama = new OllamaService(

@@ -5,6 +5,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
+import { PEM_CERTIFICATE_CHAIN, PEM_PRIVATE_KEY } from "./pure/pem";
 import { Problems } from "./validation";
 
 /** A certificate generated in the program, as the article does with openssl; for development only. */
@@ -84,10 +85,31 @@ export function validateTls(value: Record<string, unknown>, problems: Problems):
             );
         });
     }
-    if (mode === "provided") {
-        for (const field of TLS_FIELDS.provided) {
-            if (typeof value[field] === "string") problems.nonEmptyString(field, value[field]);
-        }
+    if (mode === "provided") validateProvidedPems(value.certificate, value.privateKey, problems);
+}
+
+/**
+ * A provided certificate must be a PEM chain and its key a PEM private key (values known now; an Output is checked by
+ * GCP). `problems` may rename the two fields (a stack reports them under its own config keys). The key is never
+ * printed.
+ */
+export function validateProvidedPems(certificate: unknown, privateKey: unknown, problems: Problems): void {
+    if (typeof certificate === "string" && !PEM_CERTIFICATE_CHAIN.test(certificate)) {
+        problems.add(
+            "certificate",
+            undefined,
+            "must be a PEM certificate chain, leaf first (-----BEGIN CERTIFICATE----- ...)",
+        );
+    }
+    if (typeof certificate === "string" && PEM_PRIVATE_KEY.test(certificate)) {
+        problems.add(
+            "certificate",
+            undefined,
+            "holds a private key: give the certificate chain only, and the key on its own as a secret",
+        );
+    }
+    if (typeof privateKey === "string" && !PEM_PRIVATE_KEY.test(privateKey)) {
+        problems.add("privateKey", undefined, "must be a PEM private key (-----BEGIN PRIVATE KEY----- ...)");
     }
 }
 

@@ -16,6 +16,7 @@ import {
     TEMPLATE_OVERRIDE_KEYS,
 } from "./modelArmorPresets";
 import { boundedSlug } from "./naming";
+import { MODEL_ARMOR_REGION_EXPECTED, MODEL_ARMOR_REGIONS } from "./pure/modelArmorSettings";
 import { componentType } from "./pure/resourceTypes";
 import { checkComponentArgs, declareArgKeys, Problems } from "./validation";
 
@@ -41,7 +42,9 @@ export const MODEL_ARMOR_TEMPLATES_ARG_KEYS = declareArgKeys<ModelArmorTemplates
 export function validateModelArmorTemplatesArgs(args: ModelArmorTemplatesArgs, problems: Problems): void {
     const { config, codeOnly } = MODEL_ARMOR_TEMPLATES_ARG_KEYS;
     problems.knownKeys(args as object as Record<string, unknown>, [...config, ...codeOnly]);
-    problems.region("region", args.region);
+    if (problems.region("region", args.region) && !MODEL_ARMOR_REGIONS.includes(args.region)) {
+        problems.add("region", args.region, MODEL_ARMOR_REGION_EXPECTED);
+    }
     if (args.grantSdpRoles !== undefined) problems.boolean("grantSdpRoles", args.grantSdpRoles);
     if (args.preset !== undefined) problems.oneOf("preset", args.preset, MODEL_ARMOR_PRESETS);
     for (const side of ["prompt", "response"] as const) {

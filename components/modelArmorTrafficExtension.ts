@@ -2,6 +2,8 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import {
     encodeModelArmorSettings,
+    MODEL_ARMOR_REGION_EXPECTED,
+    MODEL_ARMOR_REGIONS,
     settingsBudgetProblem,
     modelArmorEndpoint,
     SCREENING_DIRECTIONS,
@@ -115,7 +117,9 @@ export function validateScreeningOptions(options: ScreeningOptions, problems: Pr
 
 export function validateModelArmorTrafficExtensionArgs(args: ModelArmorTrafficExtensionArgs, problems: Problems): void {
     problems.knownKeys(args as object as Record<string, unknown>, TRAFFIC_EXTENSION_ARG_KEYS.codeOnly);
-    problems.region("region", args.region);
+    if (problems.region("region", args.region) && !MODEL_ARMOR_REGIONS.includes(args.region)) {
+        problems.add("region", args.region, MODEL_ARMOR_REGION_EXPECTED);
+    }
     validateScreeningOptions(args, problems);
     if (args.grantServiceAgentRoles !== undefined)
         problems.boolean("grantServiceAgentRoles", args.grantServiceAgentRoles);

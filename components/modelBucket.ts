@@ -1,5 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { bucketNameProblem } from "./naming";
 import { componentType } from "./pure/resourceTypes";
 import { checkComponentArgs, declareArgKeys, definedOnly, Problems } from "./validation";
 
@@ -38,6 +39,10 @@ const MODEL_BUCKET_DEFAULTS = { protect: true, retainOnDelete: false };
 export function validateModelBucketArgs(args: ModelBucketArgs, problems: Problems): void {
     problems.knownKeys(args as object as Record<string, unknown>, MODEL_BUCKET_ARG_KEYS.codeOnly);
     problems.region("location", args.location);
+    if (typeof args.bucketName === "string") {
+        const problem = bucketNameProblem(args.bucketName, false);
+        if (problem) problems.add("bucketName", args.bucketName, problem);
+    }
     if (args.protect !== undefined) problems.boolean("protect", args.protect);
     if (args.retainOnDelete !== undefined) problems.boolean("retainOnDelete", args.retainOnDelete);
 }
@@ -67,7 +72,9 @@ export class ModelBucket extends pulumi.ComponentResource {
     public readonly bucketName: pulumi.Output<string>;
 
     constructor(name: string, args: ModelBucketArgs, opts?: pulumi.ComponentResourceOptions) {
-        checkComponentArgs("ModelBucket", name, args, validateModelBucketArgs);
+        checkComponentArgs("ModelBucket", name, args, validateModelBucketArgs, undefined, (n) =>
+            args.bucketName === undefined ? bucketNameProblem(n, true) : undefined,
+        );
         super(componentType("ModelBucket"), name, {}, opts);
 
         const { protect, retainOnDelete } = { ...MODEL_BUCKET_DEFAULTS, ...definedOnly(args) };

@@ -1,6 +1,6 @@
 /** The arguments of {@link OllamaService}: declared once, with their defaults and their checks. */
 import * as pulumi from "@pulumi/pulumi";
-import { GPU_TYPE_NAMES, GPU_TYPES, GpuType, JOB_CPU_MAX_MEMORY_MI, memoryInMi } from "./pure/gpu";
+import { CPU_COUNTS, cpuMemoryProblem, GPU_TYPE_NAMES, GPU_TYPES, GpuType, memoryInMi } from "./pure/gpu";
 import { canonicalModelName, MODEL_NAME_EXPECTED, MODEL_NAME_PATTERN } from "./pure/ollamaModels";
 import { declareArgKeys, definedOnly, Problems, validateLabels } from "./validation";
 
@@ -164,7 +164,21 @@ export const OLLAMA_SERVICE_NAME_LIMIT = [
 ] as const;
 
 /** An image reference with a tag or digest; `latest` and untagged references are refused. */
-const IMAGE_PATTERN = /^[a-z0-9]([a-z0-9._\-/:]*[a-z0-9])?(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}|@sha256:[a-f0-9]{64})$/;
+/**
+ * An image reference by the distribution spec's grammar: an optional registry host (with a port), lowercase path
+ * components joined by single slashes, then a tag, a digest or both (distribution/reference `reference.go`). No
+ * scheme, no empty component, one tag.
+ */
+const IMAGE_PATTERN = (() => {
+    const host =
+        "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?";
+    const component = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+    const tag = ":[A-Za-z0-9_][A-Za-z0-9._-]{0,127}";
+    const digest = "@sha256:[a-f0-9]{64}";
+    return new RegExp(`^(?:${host}/)?${component}(?:/${component})*(?:${tag}(?:${digest})?|${digest})$`);
+})();
+/** Where a volume may not be mounted: Cloud Run refuses `/dev`, `/proc` and `/sys` and anything below them. */
+const RESERVED_MOUNT_ROOTS = ["/dev", "/proc", "/sys"];
 const MOUNT_OPTION_PATTERN = /^[a-z][a-z0-9-]*(:[a-z0-9-]+)?(=.+)?$/;
 
 export function validateOllamaServiceArgs(args: OllamaServiceArgs, problems: Problems): void {
@@ -188,9 +202,7 @@ export function validateOllamaServiceArgs(args: OllamaServiceArgs, problems: Pro
         problems.add("minInstances", resolved.minInstances, `must not exceed maxInstances (${resolved.maxInstances})`);
     }
     optional(args.port, (v) => problems.integer("port", v, 1, 65535));
-    optional(args.modelsMountPath, (v) =>
-        problems.matches("modelsMountPath", v, /^\/[^\0]*$/, 'must be an absolute path, e.g. "/root/.ollama/models"'),
-    );
+    if (args.modelsMountPath !== undefined) validateMountPath(problems, "modelsMountPath", args.modelsMountPath);
     if (args.models !== undefined) validateModels(problems, args.models);
     if (args.modelMountOptions !== undefined && problems.array("modelMountOptions", args.modelMountOptions)) {
         args.modelMountOptions.forEach((option, i) =>
@@ -223,10 +235,17 @@ function validateSizing(
     if (regionValid && !regions.includes(args.region)) {
         problems.add("region", args.region, `Cloud Run offers ${gpuType} only in ${regions.join(", ")}`);
     }
-    if (args.cpu !== undefined && problems.integer("cpu", args.cpu, 1, 96)) {
+    const cpuValid = args.cpu === undefined || problems.integer("cpu", args.cpu, 1, 96);
+    if (args.cpu !== undefined && cpuValid) {
         if (args.cpu < gpu.minCpu) problems.add("cpu", args.cpu, `${gpuType} needs at least ${gpu.minCpu} CPU`);
         else if (gpu.maxCpu !== undefined && args.cpu > gpu.maxCpu)
             problems.add("cpu", args.cpu, `Cloud Run gives ${gpuType} instances at most ${gpu.maxCpu} CPU`);
+        else if (args.cpu <= 8 && !CPU_COUNTS.includes(args.cpu))
+            problems.add(
+                "cpu",
+                args.cpu,
+                `must be one of ${CPU_COUNTS.filter((c) => c >= gpu.minCpu).join(", ")} (the CPU counts Cloud Run offers)`,
+            );
     }
     if (args.memory !== undefined) {
         const mi = typeof args.memory === "string" ? memoryInMi(args.memory) : undefined;
@@ -240,28 +259,28 @@ function validateSizing(
                 args.memory,
                 `Cloud Run gives ${gpuType} instances at most ${gpu.maxMemoryMi / 1024}Gi`,
             );
+        } else if (cpuValid && !problems.list.some((p) => p.key === problems.key("cpu"))) {
+            const problem = cpuMemoryProblem(resolved.cpu, mi, "cpu");
+            if (problem) problems.add("memory", args.memory, problem);
         }
     }
 }
 
 function validatePullJob(given: Record<string, unknown>, resolved: Required<ModelPullJobArgs>, job: Problems): void {
     job.knownKeys(given, MODEL_PULL_JOB_ARG_KEYS.config);
-    const cpus = Object.keys(JOB_CPU_MAX_MEMORY_MI).map(Number);
-    const cpuValid = cpus.includes(resolved.cpu);
+    const cpuValid = CPU_COUNTS.includes(resolved.cpu);
     if (!cpuValid)
-        job.add("cpu", resolved.cpu, `must be one of ${cpus.join(", ")} (the CPU counts of a Cloud Run job task)`);
+        job.add(
+            "cpu",
+            resolved.cpu,
+            `must be one of ${CPU_COUNTS.join(", ")} (the CPU counts of a Cloud Run job task)`,
+        );
     const mi = typeof resolved.memory === "string" ? memoryInMi(resolved.memory) : undefined;
     if (mi === undefined) {
         job.add("memory", resolved.memory, 'must be a size in Mi or Gi, e.g. "8Gi"');
-    } else if (cpuValid && mi > JOB_CPU_MAX_MEMORY_MI[resolved.cpu]) {
-        const enough = cpus.find((c) => JOB_CPU_MAX_MEMORY_MI[c] >= mi);
-        job.add(
-            "memory",
-            resolved.memory,
-            enough === undefined
-                ? "must be at most 32Gi (Cloud Run's largest job task)"
-                : `needs pullJob.cpu of at least ${enough} (Cloud Run allows ${JOB_CPU_MAX_MEMORY_MI[resolved.cpu] / 1024}Gi with ${resolved.cpu} CPU)`,
-        );
+    } else if (cpuValid) {
+        const problem = cpuMemoryProblem(resolved.cpu, mi, "pullJob.cpu");
+        if (problem) job.add("memory", resolved.memory, problem);
     }
     optional(given.timeoutSeconds, (v) => job.integer("timeoutSeconds", v, 1, 86400, "seconds"));
     optional(given.grantPropagationSeconds, (v) => job.integer("grantPropagationSeconds", v, 0, 900, "seconds"));
@@ -271,10 +290,34 @@ function optional<T>(value: T | undefined, rule: (value: T) => boolean): boolean
     return value === undefined ? true : rule(value);
 }
 
+/** Cloud Run volume mount paths: absolute, no `:`, not `/` itself, nothing reserved, no `.` or `..` segments. */
+function validateMountPath(problems: Problems, field: string, path: unknown): void {
+    const expected =
+        'must be an absolute path other than "/", without ":", "." or ".." segments, e.g. "/root/.ollama/models"';
+    if (!problems.matches(field, path, /^\/[\x21-\x7e]*$/, expected)) return;
+    const segments = path.split("/").slice(1);
+    if (path === "/" || path.includes(":") || segments.some((s) => s === "" || s === "." || s === "..")) {
+        problems.add(field, path, expected);
+    } else if (RESERVED_MOUNT_ROOTS.some((root) => path === root || path.startsWith(`${root}/`))) {
+        problems.add(
+            field,
+            path,
+            `must not be ${RESERVED_MOUNT_ROOTS.join(", ")} or below them (Cloud Run reserves them)`,
+        );
+    }
+}
+
 function validateImage(problems: Problems, field: string, image: unknown): void {
     if (!problems.nonEmptyString(field, image)) return;
-    if (/:latest$/.test(image) || !IMAGE_PATTERN.test(image)) {
+    const untagged = !IMAGE_PATTERN.test(image) && IMAGE_PATTERN.test(`${image}:pinned`);
+    if (/:latest$/.test(image) || untagged) {
         problems.add(field, image, 'must name a pinned tag or digest, not "latest", e.g. "ollama/ollama:0.13.5"');
+    } else if (!IMAGE_PATTERN.test(image)) {
+        problems.add(
+            field,
+            image,
+            'must be an image reference such as "ollama/ollama:0.13.5" or "REGISTRY/PATH@sha256:DIGEST" (no scheme, no empty path segment, one tag)',
+        );
     }
 }
 

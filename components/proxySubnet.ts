@@ -30,6 +30,16 @@ const SUBNET_LINK_PATTERN = new RegExp(
 );
 /** The smallest proxy-only subnet GCP accepts. */
 const MAX_PREFIX = 26;
+/** IPv4 ranges GCP refuses for any subnet (VPC docs, "Prohibited IPv4 subnet ranges"). */
+const PROHIBITED_RANGES: readonly (readonly [string, string])[] = [
+    ["0.0.0.0/8", "the current network"],
+    ["127.0.0.0/8", "loopback"],
+    ["169.254.0.0/16", "link-local"],
+    ["224.0.0.0/4", "multicast"],
+    ["255.255.255.255/32", "broadcast"],
+    ["199.36.153.4/30", "restricted.googleapis.com"],
+    ["199.36.153.8/30", "private.googleapis.com"],
+];
 
 export function validateProxySubnet(
     args: ProxySubnetArgs & { region: string },
@@ -81,6 +91,15 @@ function validateProxySubnetCidr(problems: Problems, text: unknown): void {
         );
     } else if (!isAligned(cidr)) {
         problems.add("proxySubnetCidr", text, `has host bits set (did you mean "${alignedIpv4(cidr)}"?)`);
+    } else {
+        const prohibited = PROHIBITED_RANGES.find(([range]) => overlaps(cidr, parseCidr(range)!));
+        if (prohibited) {
+            problems.add(
+                "proxySubnetCidr",
+                text,
+                `overlaps ${prohibited[0]} (${prohibited[1]}), which GCP refuses for subnets`,
+            );
+        }
     }
 }
 

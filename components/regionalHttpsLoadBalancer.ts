@@ -130,7 +130,14 @@ const NETWORK_PATTERN = new RegExp(
     `^(${RESOURCE_NAME}|(https://www\\.googleapis\\.com/compute/v1/)?projects/[^/]+/global/networks/${RESOURCE_NAME})$`,
 );
 /** A `fullPathMatch` value: 1..1024 characters, matched exactly, so no wildcards, queries or fragments. */
-const EXACT_PATH_PATTERN = /^\/[^*?#\s]{0,1023}$/;
+/**
+ * A `fullPathMatch` value the URL map and the extension's CEL string can both carry as written: 1..1024 ASCII path
+ * characters (RFC 3986 `pchar` and `/`), without `*` (a wildcard), `%` (Ollama matches the decoded path, the load
+ * balancer the encoded one), quotes, backslashes, spaces or control characters.
+ */
+const EXACT_PATH_PATTERN = /^\/[A-Za-z0-9\-._~!$&'()+,;=:@/]{0,1023}$/;
+/** A `.` or `..` segment: resolved by clients and proxies, so the path that reaches Ollama is not the one allowed. */
+const DOT_SEGMENT = /\/\.{1,2}(\/|$)/;
 /** The read-only path that hands out each model's Modelfile and system prompt. */
 const SHOWS_SYSTEM_PROMPT = "/api/show";
 
@@ -200,9 +207,17 @@ function validateAllowedPath(problems: Problems, field: string, path: unknown, a
             field,
             path,
             EXACT_PATH_PATTERN,
-            'must be an exact path starting with "/" (no "*", "?", "#" or spaces; at most 1024 characters), e.g. "/v1/embeddings"',
+            'must be an exact path starting with "/", of ASCII letters, digits and - . _ ~ ! $ & \' ( ) + , ; = : @ / (no "*", "?", "#", "%", quotes, backslashes or spaces; at most 1024 characters), e.g. "/v1/embeddings"',
         )
     ) {
+        return;
+    }
+    if (DOT_SEGMENT.test(path)) {
+        problems.add(
+            field,
+            path,
+            'must not contain "." or ".." segments: they are resolved before the path reaches Ollama, so another path than the one allowed would be served',
+        );
         return;
     }
     switch (classifyOllamaPath(path)) {

@@ -70,7 +70,8 @@ export class Problems {
     }
 
     key(field: string): string {
-        return this.renames[field] ?? this.prefix + field;
+        // Own properties only: a field named `__proto__` or `constructor` is reported as written.
+        return Object.prototype.hasOwnProperty.call(this.renames, field) ? this.renames[field] : this.prefix + field;
     }
 
     add(field: string, value: unknown, expected: string): void {
@@ -186,7 +187,8 @@ export const REGION_PATTERN = /^[a-z]+-[a-z]+[0-9]+$/;
 /**
  * Runs a component's validator on its args and throws every problem at once, keyed `<Component> "<name>" args.<field>`.
  * Components call it before `super()`, so nothing is registered for invalid args. `nameLimit` bounds the component
- * name where GCP bounds the names derived from it: `[max, why]`. Returns what the validator returns.
+ * name where GCP bounds the names derived from it: `[max, why]`; `nameRule` says what else is wrong with the name
+ * (undefined when nothing). Returns what the validator returns.
  */
 export function checkComponentArgs<A, R>(
     component: string,
@@ -194,13 +196,15 @@ export function checkComponentArgs<A, R>(
     args: A,
     validate: (args: A, problems: Problems, name: string) => R,
     nameLimit?: readonly [number, string],
+    nameRule?: (name: string) => string | undefined,
 ): R {
     const problems = new Problems(`${component} "${name}" args.`);
+    const nameProblems = problems.under("", { name: `${component} name` });
     if (nameLimit && name.length > nameLimit[0]) {
-        problems
-            .under("", { name: `${component} name` })
-            .add("name", name, `must be at most ${nameLimit[0]} characters: ${nameLimit[1]}`);
+        nameProblems.add("name", name, `must be at most ${nameLimit[0]} characters: ${nameLimit[1]}`);
     }
+    const nameProblem = nameRule?.(name);
+    if (nameProblem !== undefined) nameProblems.add("name", name, nameProblem);
     const result = validate(args, problems, name);
     problems.check();
     return result;

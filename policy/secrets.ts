@@ -1,10 +1,8 @@
 /** Private keys only where the provider keeps them secret. */
 import { ResourceValidationPolicy } from "@pulumi/policy";
+import { PEM_PRIVATE_KEY } from "../components/pure/pem";
 import { eachString } from "../components/pure/values";
 import { plain } from "./values";
-
-/** The header of every PEM private key: PKCS#8 (`PRIVATE KEY`, `ENCRYPTED PRIVATE KEY`), `RSA`, `EC`, `OPENSSH` ... */
-const PEM_PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
 
 /**
  * Inputs the providers themselves keep secret, where a private key belongs. Checked in the SDKs: the constructors of

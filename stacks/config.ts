@@ -11,10 +11,14 @@ import {
     EndpointModelArmorArgs,
     EndpointOllamaArgs,
     GUARDED_LLM_ENDPOINT_ARG_KEYS,
+    modelBucketName,
     validateGuardedLlmEndpointArgs,
 } from "../components/guardedLlmEndpoint";
-import { isPlainObject } from "../components/pure/values";
-import { definedOnly, Problems } from "../components/validation";
+import { bucketNameProblem } from "../components/naming";
+import { validateProvidedPems } from "../components/loadBalancerTls";
+import { PEM_PRIVATE_KEY } from "../components/pure/pem";
+import { eachString, isPlainObject } from "../components/pure/values";
+import { definedOnly, didYouMean, Problems } from "../components/validation";
 
 export const PROJECT_NAMESPACE = "guarded-llm";
 
@@ -69,15 +73,21 @@ export function parseStackConfig(
         if (k.startsWith(key(""))) values[k.slice(key("").length)] = parseValue(text);
     }
     const ours = problems.under(key(""));
+    checkNamespaces(raw, problems);
     ours.knownKeys(values, PROJECT_KEYS);
 
     const namePrefix = values.namePrefix ?? stackName;
-    ours.matches(
-        "namePrefix",
-        namePrefix,
-        /^[a-z][a-z0-9-]{0,11}$/,
-        "must be 1-12 lowercase letters, digits and hyphens, starting with a letter (it prefixes service account ids)",
-    );
+    if (
+        ours.matches(
+            "namePrefix",
+            namePrefix,
+            /^[a-z][a-z0-9-]{0,11}$/,
+            "must be 1-12 lowercase letters, digits and hyphens, starting with a letter (it prefixes service account ids)",
+        )
+    ) {
+        const bucketProblem = bucketNameProblem(modelBucketName(namePrefix), true);
+        if (bucketProblem) ours.add("namePrefix", namePrefix, bucketProblem);
+    }
     const endpoint = {
         region: region ?? "",
         ollama: values.ollama as EndpointOllamaArgs | undefined,
@@ -86,6 +96,8 @@ export function parseStackConfig(
         cloudArmor: values.cloudArmor as EndpointCloudArmorArgs | undefined,
         enableApis: values.enableApis as boolean | undefined,
     };
+    // After the TLS keys' own checks, whose advice is more precise for them.
+    checkPlaintextKeys(raw, secretKeys, problems);
     validateGuardedLlmEndpointArgs(
         endpoint,
         ours,
@@ -173,8 +185,57 @@ function withProvidedTls(
             "must be a secret: pulumi config set --secret tlsPrivateKey < key.pem",
         );
     }
+    validateProvidedPems(certificate, privateKey, problems.under("", PROVIDED_TLS_KEYS));
+    // Checked above under the keys the user typed; as Outputs, the load balancer's own checks leave them alone.
     return {
         ...(loadBalancer as EndpointLoadBalancerArgs),
-        tls: { mode: "provided", certificate: certificate ?? "", privateKey: pulumi.secret(privateKey ?? "") },
+        tls: {
+            mode: "provided",
+            certificate: pulumi.output(certificate ?? ""),
+            privateKey: pulumi.secret(privateKey ?? ""),
+        },
     };
+}
+
+/** The stack keys of a provided certificate's two PEMs, where their problems are reported. */
+const PROVIDED_TLS_KEYS = { certificate: key("tlsCertificate"), privateKey: key("tlsPrivateKey") };
+
+/**
+ * Keys in a namespace that is a near miss of `guarded-llm` (`guarded_llm:cloudArmor`) would be ignored by the
+ * program: they are refused, as written, with the key they were probably meant to be.
+ */
+function checkNamespaces(raw: Record<string, string>, problems: Problems): void {
+    for (const configKey of Object.keys(raw)) {
+        const [namespace, ...rest] = configKey.split(":");
+        if (rest.length === 0 || namespace === PROJECT_NAMESPACE || namespace === "gcp") continue;
+        const nearMiss =
+            didYouMean(namespace, [PROJECT_NAMESPACE]) !== "" ||
+            namespace.toLowerCase().replace(/[^a-z]/g, "") === PROJECT_NAMESPACE.replace(/[^a-z]/g, "");
+        if (nearMiss) {
+            problems.add(
+                configKey,
+                undefined,
+                `unknown namespace (did you mean "${key(rest.join(":"))}"?): the program reads only ${PROJECT_NAMESPACE}: keys`,
+            );
+        }
+    }
+}
+
+/**
+ * A private key belongs in a secret: a PEM private key in any plain value of the stack file is refused, under the key
+ * (and the path inside it) where it was found, without printing it.
+ */
+function checkPlaintextKeys(raw: Record<string, string>, secretKeys: readonly string[], problems: Problems): void {
+    for (const [configKey, text] of Object.entries(raw)) {
+        if (secretKeys.includes(configKey) || !PEM_PRIVATE_KEY.test(text)) continue;
+        const paths: string[] = [];
+        eachString(parseValue(text), (path, value) => PEM_PRIVATE_KEY.test(value) && paths.push(path));
+        for (const path of paths.length > 0 ? paths : [""]) {
+            problems.add(
+                path === "" ? configKey : `${configKey}.${path}`,
+                undefined,
+                "holds a PEM private key in plain text: anyone who can read the stack file can read the key; set it with `pulumi config set --secret`",
+            );
+        }
+    }
 }

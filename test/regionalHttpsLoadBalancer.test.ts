@@ -7,6 +7,7 @@ import {
 import { PROBE_PATHS, routeTable } from "../components/pure/routeTable";
 import { routeRequest } from "../components/pure/urlMapRouter";
 import { MOCK_ADDRESS } from "../tools/mockRuntime";
+import { CERTIFICATE_PEM, PRIVATE_KEY_PEM } from "./fixtures/pems";
 import { assertProblems, record, Recorded, refusal } from "./harness";
 import { componentType, TYPES } from "../components/pure/resourceTypes";
 
@@ -264,8 +265,8 @@ describe("RegionalHttpsLoadBalancer", () => {
             const r = await build({
                 tls: {
                     mode: "provided",
-                    certificate: "-----BEGIN CERTIFICATE-----\nX\n",
-                    privateKey: "-----BEGIN PRIVATE KEY-----\nY\n",
+                    certificate: CERTIFICATE_PEM,
+                    privateKey: PRIVATE_KEY_PEM,
                 },
             });
             const ssl = r.one(SSL_CERT);

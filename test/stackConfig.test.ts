@@ -1,9 +1,12 @@
 import * as assert from "assert";
 import { ConfigurationError, formatProblem } from "../components";
-import { parseStackConfig } from "../stacks/config";
+import { ENDPOINT_PART_KEYS } from "../components/guardedLlmEndpoint";
+import { parseStackConfig, PROJECT_KEYS } from "../stacks/config";
 import { buildStack } from "../stacks/program";
 import { record } from "./harness";
+import * as pulumi from "@pulumi/pulumi";
 import { RULES } from "./fixtures/errorCatalogue";
+import { CERTIFICATE_PEM, PRIVATE_KEY_PEM } from "./fixtures/pems";
 
 /** A valid stack: only the keys without a default. */
 const BASE: Record<string, unknown> = {
@@ -71,19 +74,66 @@ describe("stack config validation", () => {
         );
     });
 
-    it("accepts a provided certificate whose key is a secret, and keeps the key secret", () => {
+    it("accepts a provided certificate whose key is a secret, and keeps the key secret", async () => {
         const config = parseStackConfig(
             configOf({
                 "guarded-llm:loadBalancer": { proxySubnetCidr: "192.168.16.0/23", tls: { mode: "provided" } },
-                "guarded-llm:tlsCertificate": "CERT PEM",
-                "guarded-llm:tlsPrivateKey": "KEY PEM",
+                "guarded-llm:tlsCertificate": CERTIFICATE_PEM,
+                "guarded-llm:tlsPrivateKey": PRIVATE_KEY_PEM,
             }),
             "dev",
             ["guarded-llm:tlsPrivateKey"],
         );
         const tls = config.loadBalancer.tls as { mode: string; certificate: string; privateKey: unknown };
-        assert.strictEqual(tls.certificate, "CERT PEM");
+        assert.strictEqual(
+            await new Promise((resolve) => pulumi.output(tls.certificate).apply(resolve)),
+            CERTIFICATE_PEM,
+        );
         assert.ok((tls.privateKey as { isSecret?: unknown }).isSecret !== undefined, "the key is a secret Output");
+    });
+
+    it("refuses a provided certificate that is not PEM, under the key the user typed, never printing the key", () => {
+        const problems = problemsOf(
+            {
+                "guarded-llm:loadBalancer": { proxySubnetCidr: "192.168.16.0/23", tls: { mode: "provided" } },
+                "guarded-llm:tlsCertificate": "my certificate",
+                "guarded-llm:tlsPrivateKey": "not a key",
+            },
+            ["guarded-llm:tlsPrivateKey"],
+        );
+        assert.deepStrictEqual(problems, [
+            "guarded-llm:tlsCertificate: must be a PEM certificate chain, leaf first (-----BEGIN CERTIFICATE----- ...)",
+            "guarded-llm:tlsPrivateKey: must be a PEM private key (-----BEGIN PRIVATE KEY----- ...)",
+        ]);
+    });
+
+    it("answers a value of any wrong type, at any key, with a line for that key, never a TypeError", () => {
+        const wrong: unknown[] = [null, 2.5, -1, "x", "", true, [], {}, ["x"], [null], { a: 1 }];
+        const keyed: [string, (value: unknown) => Record<string, unknown>][] = [
+            ...PROJECT_KEYS.map((k): [string, (v: unknown) => Record<string, unknown>] => [
+                k,
+                (v) => ({ [`guarded-llm:${k}`]: v }),
+            ]),
+            ...Object.entries(ENDPOINT_PART_KEYS).flatMap(([part, keys]) =>
+                keys.map((k): [string, (v: unknown) => Record<string, unknown>] => [
+                    `${part}.${k}`,
+                    (v) => ({ [`guarded-llm:${part}`]: { ...(BASE[`guarded-llm:${part}`] as object), [k]: v } }),
+                ]),
+            ),
+        ];
+        for (const [name, patch] of keyed) {
+            for (const value of wrong) {
+                let problems: string[];
+                try {
+                    problems = problemsOf(patch(value));
+                } catch (e) {
+                    return assert.fail(`${name} = ${JSON.stringify(value)} threw ${String(e)}`);
+                }
+                const accepted = problems.length === 0;
+                const named = problems.some((line) => line.includes(name.split(".")[0]));
+                assert.ok(accepted || named, `${name} = ${JSON.stringify(value)}: ${problems.join("; ")}`);
+            }
+        }
     });
 
     it("warns about choices that weaken the guard, once each, from the components", async () => {

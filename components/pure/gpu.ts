@@ -36,13 +36,30 @@ export function memoryInMi(memory: string): number | undefined {
 }
 
 /**
- * CPU counts a Cloud Run job task may have, each with the most memory it allows (Cloud Run's per-CPU limits:
- * 4 GiB for 1, 8 GiB for 2, 16 GiB for 4, 24 GiB for 6, 32 GiB for 8).
+ * The whole CPU counts Cloud Run offers up to 8, each with the memory range it allows, the same for services and job
+ * tasks (Cloud Run "Configure CPU limits" and "Configure memory limits"; second generation minimum 512 MiB):
+ * 1 CPU up to 4 GiB, 2 up to 8, 4 from 2 to 16, 6 from 4 to 24, 8 from 4 to 32.
  */
-export const JOB_CPU_MAX_MEMORY_MI: Readonly<Record<number, number>> = {
-    1: 4096,
-    2: 8192,
-    4: 16384,
-    6: 24576,
-    8: 32768,
+export const CPU_MEMORY_RANGE_MI: Readonly<Record<number, { readonly min: number; readonly max: number }>> = {
+    1: { min: 512, max: 4096 },
+    2: { min: 512, max: 8192 },
+    4: { min: 2048, max: 16384 },
+    6: { min: 4096, max: 24576 },
+    8: { min: 4096, max: 32768 },
 };
+export const CPU_COUNTS = Object.keys(CPU_MEMORY_RANGE_MI).map(Number);
+
+/**
+ * What is wrong with `memoryMi` beside `cpu` CPU by Cloud Run's table, as the end of an error about the memory;
+ * undefined when it fits or the CPU count is not in the table. `cpuKey` names the CPU setting to change.
+ */
+export function cpuMemoryProblem(cpu: number, memoryMi: number, cpuKey: string): string | undefined {
+    const range = CPU_MEMORY_RANGE_MI[cpu];
+    if (range === undefined || (memoryMi >= range.min && memoryMi <= range.max)) return undefined;
+    const gi = (mi: number) => (mi % 1024 === 0 ? `${mi / 1024}Gi` : `${mi}Mi`);
+    if (memoryMi < range.min) return `must be at least ${gi(range.min)} with ${cpu} CPU (Cloud Run's minimum)`;
+    const enough = CPU_COUNTS.find((c) => CPU_MEMORY_RANGE_MI[c].max >= memoryMi);
+    return enough === undefined
+        ? `must be at most ${gi(CPU_MEMORY_RANGE_MI[8].max)} (Cloud Run's largest instance of up to 8 CPU)`
+        : `needs ${cpuKey} of at least ${enough} (Cloud Run allows ${gi(range.max)} with ${cpu} CPU)`;
+}

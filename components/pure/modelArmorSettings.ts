@@ -5,6 +5,31 @@
  */
 import { isKnown, isPlainObject, Json, parseJson, quote } from "./values";
 
+/**
+ * The regions with a Model Armor endpoint (cloud.google.com/model-armor/locations, read 2026-12); the multi-regions
+ * `us` and `eu` cannot serve a regional load balancer's callout. Google adds regions: this list is the one to update.
+ */
+export const MODEL_ARMOR_REGIONS: readonly string[] = [
+    "asia-northeast1",
+    "asia-northeast3",
+    "asia-south1",
+    "asia-southeast1",
+    "australia-southeast2",
+    "europe-southwest1",
+    "europe-west1",
+    "europe-west2",
+    "europe-west3",
+    "europe-west4",
+    "europe-west9",
+    "northamerica-northeast2",
+    "southamerica-east1",
+    "us-central1",
+    "us-east1",
+    "us-east4",
+    "us-west1",
+];
+export const MODEL_ARMOR_REGION_EXPECTED = `has no Model Armor endpoint; Model Armor serves ${MODEL_ARMOR_REGIONS.join(", ")}`;
+
 /** Model Armor's callout endpoint in `region`; the templates must be in that region too. */
 export const modelArmorEndpoint = (region: string) => `modelarmor.${region}.rep.googleapis.com`;
 /** Does `service` name a Model Armor endpoint (of any region)? */
