@@ -3,72 +3,59 @@
  * Cloud Armor. Facts: docs/platform-facts.md#regional-load-balancer and #ollama-api.
  */
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { OLLAMA_PATHS } from "../components/pure/ollamaPaths";
-import { Route, routeRequest, UnsupportedUrlMapError } from "../components/pure/urlMapRouter";
+import { classifyOllamaPath, OLLAMA_PATHS } from "../components/pure/ollamaPaths";
+import {
+    ADMIN_PROBES,
+    encodedSpellings,
+    forwardedServices,
+    namedPaths,
+    percentDecoded,
+    reachesAdminRoute,
+} from "../components/pure/urlMapProbes";
+import { isKnown, listOf, quote, valueAt } from "../components/pure/values";
+import {
+    ADDRESSES,
+    BACKEND_SERVICES,
+    follow,
+    FORWARDING_RULES,
+    HTTP_PROXIES,
+    HTTPS_PROXIES,
+    hostNote,
+    httpsForwardingRules,
+    listForMessage,
+    Probe,
+    probe,
+    routable,
+    SSL_POLICIES,
+    URL_MAPS,
+    urlMapOf,
+} from "./routing";
 import { StackResource, StackView } from "./stack";
-import { TYPES } from "../components/pure/resourceTypes";
-import { UNKNOWN, isKnown, listOf, quote, valueAt } from "../components/pure/values";
-import { Props, forTypes } from "./values";
-
-/** Where a URL map sends one request. */
-interface Probe {
-    readonly path: string;
-    /** The Host header; undefined: a client that connects by IP address. */
-    readonly host?: string;
-    readonly route: Route;
-}
-
-/**
- * Hosts to route a request as: none, and one per host rule pattern (`*.example.com` as `probe.example.com`), so
- * that a path refused for one host but forwarded for another is found.
- */
-function probeHosts(urlMap: Props): (string | undefined)[] {
-    const patterns = listOf(urlMap.hostRules).flatMap((rule) => listOf(rule?.hosts));
-    const hosts = patterns
-        .filter((p): p is string => typeof p === "string" && p !== "*")
-        .map((p) => p.replace(/^\*/, "probe"));
-    return [undefined, ...new Set(hosts)];
-}
-
-/**
- * Where `urlMap` sends each of `paths`, for every host; `unverifiable` names the feature the router does not model.
- * Undefined when the map holds values unknown during preview that routing depends on: resource policies run again
- * during `pulumi up`, with every input known.
- */
-function probe(urlMap: Props, paths: readonly string[]): { probes: Probe[] } | { unverifiable: string } | undefined {
-    try {
-        const probes = probeHosts(urlMap).flatMap((host) =>
-            paths.map((path) => ({ path, host, route: routeRequest(urlMap, path, host) })),
-        );
-        return { probes };
-    } catch (e) {
-        if (!(e instanceof UnsupportedUrlMapError)) throw e;
-        return JSON.stringify(urlMap).includes(UNKNOWN) ? undefined : { unverifiable: e.message };
-    }
-}
+import { forTypes } from "./values";
 
 /** Each probe the map forwards to a backend service, described for a message. */
 function forwarded(probes: Probe[]): string[] {
     return probes.flatMap(({ path, host, route }) =>
-        route.kind === "backend"
-            ? [
-                  `routes ${path}${host === undefined ? "" : ` (Host: ${host})`} to backend service ${quote(route.service)}`,
-              ]
-            : [],
+        route.kind === "backend" ? [`routes ${path}${hostNote(host)} to backend service ${quote(route.service)}`] : [],
     );
 }
 
-/** Ollama's admin API (docs/platform-facts.md#ollama-api); `/api/blobs/:digest` probed with an example digest. */
-const ADMIN_PROBES = [...OLLAMA_PATHS.admin, "/api/blobs/sha256-0"];
+/** `path`, and what Ollama's router reads it as when that differs. */
+const asOllamaReadsIt = (path: string) => {
+    const decoded = percentDecoded(path);
+    return decoded === path ? path : `${path} (Ollama reads ${decoded})`;
+};
 
 export const lbNoAdminPaths: ResourceValidationPolicy = {
     name: "lb-no-admin-paths",
     description:
         "No URL map routes an Ollama admin path (/api/pull, /api/push, /api/create, /api/copy, /api/delete, " +
-        "/api/blobs/*, /api/me, /api/signout) to a backend, and every URL map can be verified.",
+        "/api/blobs/*, /api/me, /api/signout, /api/user/*), a path below one or a percent-encoded spelling of one " +
+        "to a backend, and every URL map can be verified.",
     enforcementLevel: "mandatory",
-    validateResource: forTypes([TYPES.urlMap], (props, report) => {
-        const result = probe(props, ADMIN_PROBES);
+    validateResource: forTypes(URL_MAPS, (props, report) => {
+        // The map's own paths too: `fullPathMatch: "/api/%70ull"` is /api/pull to Ollama's router.
+        const result = probe(props, [...new Set([...ADMIN_PROBES, ...namedPaths(routable(props))])]);
         if (result === undefined) return;
         if ("unverifiable" in result) {
             report(
@@ -79,11 +66,21 @@ export const lbNoAdminPaths: ResourceValidationPolicy = {
             );
             return;
         }
-        for (const route of forwarded(result.probes)) {
+        // One violation per host and backend service, listing every admin path it lets through.
+        const groups = new Map<string, string[]>();
+        for (const { path, host, route } of result.probes) {
+            if (route.kind !== "backend" || !reachesAdminRoute(path)) continue;
+            const key = `${hostNote(host)} to backend service ${quote(route.service)}`;
+            groups.set(key, [...(groups.get(key) ?? []), asOllamaReadsIt(path)]);
+        }
+        for (const [where, paths] of groups) {
             report(
-                `${route}: Ollama's admin API has no authentication, so every client could pull, ` +
-                    "push, create or delete models. Fix: remove the path from guarded-llm:loadBalancer.allowedPaths " +
-                    "(RegionalHttpsLoadBalancer refuses admin paths), or answer it in the URL map with " +
+                `routes ${paths.length} Ollama admin path${paths.length === 1 ? "" : "s"}${where}: ` +
+                    `${listForMessage(paths)}. Ollama's admin API has no authentication, so every client could ` +
+                    "pull, push, create or delete models, and Ollama's router matches the percent-decoded path. " +
+                    "Fix: remove the path from guarded-llm:loadBalancer.allowedPaths (RegionalHttpsLoadBalancer " +
+                    "refuses admin paths and routes exact paths only), and route no prefix to Ollama: answer " +
+                    "everything but the exact allowed paths in the URL map with " +
                     "routeAction.faultInjectionPolicy.abort { httpStatus: 404, percentage: 100 }.",
             );
         }
@@ -96,8 +93,12 @@ export const lbUnscreenedInferencePaths: ResourceValidationPolicy = {
         "No URL map routes Ollama's native or non-OpenAI inference paths (/api/generate, /api/chat, /api/embed, ...), " +
         "which Model Armor does not screen, to a backend.",
     enforcementLevel: "advisory",
-    validateResource: forTypes([TYPES.urlMap], (props, report) => {
-        const result = probe(props, OLLAMA_PATHS["unscreened-inference"]);
+    validateResource: forTypes(URL_MAPS, (props, report) => {
+        const unscreened = OLLAMA_PATHS["unscreened-inference"];
+        const paths = [...unscreened, ...unscreened.flatMap(encodedSpellings), ...namedPaths(routable(props))].filter(
+            (p) => classifyOllamaPath(percentDecoded(p)) === "unscreened-inference",
+        );
+        const result = probe(props, [...new Set(paths)]);
         // An unverifiable map is reported by lb-no-admin-paths.
         if (result === undefined || "unverifiable" in result) return;
         for (const route of forwarded(result.probes)) {
@@ -119,12 +120,12 @@ const SSL_POLICY_FIX =
 
 export const lbTlsMinimum12: StackValidationPolicy = {
     name: "lb-tls-minimum-1-2",
-    description: "Every regional HTTPS proxy has an SSL policy of this stack with minTlsVersion TLS_1_2 or TLS_1_3.",
+    description: "Every HTTPS proxy has an SSL policy of this stack with minTlsVersion TLS_1_2 or TLS_1_3.",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         const stack = new StackView(args.resources);
-        for (const proxy of stack.ofType(TYPES.httpsProxy)) {
-            const ref = stack.reference(proxy, "sslPolicy", [TYPES.sslPolicy]);
+        for (const proxy of stack.ofType(...HTTPS_PROXIES)) {
+            const ref = stack.reference(proxy, "sslPolicy", SSL_POLICIES);
             if (ref.kind === "unset") {
                 report(
                     `HTTPS proxy ${proxy.name} has no sslPolicy, so it accepts TLS 1.0 and 1.1. ${SSL_POLICY_FIX}`,
@@ -151,22 +152,9 @@ export const lbTlsMinimum12: StackValidationPolicy = {
     },
 };
 
-/** The resource `key` of `from` refers to, when it is one of `types` in this stack. */
-function follow(stack: StackView, from: StackResource, key: string, types: string[]): StackResource | undefined {
-    const ref = stack.reference(from, key, types);
-    return ref.kind === "resource" ? ref.resource : undefined;
-}
-
-/** The regional forwarding rules whose target is an HTTPS proxy of this stack. */
-export function httpsForwardingRules(stack: StackView): StackResource[] {
-    return stack
-        .ofType(TYPES.forwardingRule)
-        .filter((rule) => follow(stack, rule, "target", [TYPES.httpsProxy]) !== undefined);
-}
-
 /** Do two forwarding rules listen on the same IP address? */
 function sameAddress(stack: StackView, a: StackResource, b: StackResource): boolean {
-    const [addressA, addressB] = [a, b].map((rule) => follow(stack, rule, "ipAddress", [TYPES.address]));
+    const [addressA, addressB] = [a, b].map((rule) => follow(stack, rule, "ipAddress", ADDRESSES));
     if (addressA && addressB) return addressA === addressB;
     const ip = a.props.ipAddress;
     return typeof ip === "string" && isKnown(ip) && ip === b.props.ipAddress;
@@ -178,9 +166,9 @@ function sameAddress(stack: StackView, a: StackResource, b: StackResource): bool
  */
 function redirectsToHttps(stack: StackView, rule: StackResource): boolean | undefined {
     if (!["80", "80-80"].includes(rule.props.portRange)) return false;
-    const proxy = stack.reference(rule, "target", [TYPES.httpProxy]);
+    const proxy = stack.reference(rule, "target", HTTP_PROXIES);
     if (proxy.kind !== "resource") return proxy.kind === "unset" ? false : undefined;
-    const urlMap = stack.reference(proxy.resource, "urlMap", [TYPES.urlMap]);
+    const urlMap = urlMapOf(stack, proxy.resource);
     if (urlMap.kind !== "resource") return urlMap.kind === "unset" ? false : undefined;
     const httpsRedirect = valueAt(urlMap.resource.props, "defaultUrlRedirect.httpsRedirect");
     return isKnown(httpsRedirect) ? httpsRedirect === true : undefined;
@@ -194,7 +182,7 @@ export const lbHttpToHttpsRedirect: StackValidationPolicy = {
         const stack = new StackView(args.resources);
         for (const rule of httpsForwardingRules(stack)) {
             const redirected = stack
-                .ofType(TYPES.forwardingRule)
+                .ofType(...FORWARDING_RULES)
                 .some(
                     (other) =>
                         other !== rule && sameAddress(stack, rule, other) && redirectsToHttps(stack, other) !== false,
@@ -219,7 +207,7 @@ export const lbCloudArmor: ResourceValidationPolicy = {
         "External backend services have a Cloud Armor security policy (rate limiting, IP allowlists). Advisory: " +
         "whether Cloud Armor and Model Armor combine on one backend service is UNCONFIRMED (docs/open-questions.md).",
     enforcementLevel: "advisory",
-    validateResource: forTypes([TYPES.backendService], (props, report) => {
+    validateResource: forTypes(BACKEND_SERVICES, (props, report) => {
         if (!EXTERNAL_SCHEMES.includes(props.loadBalancingScheme) || (props.securityPolicy ?? "") !== "") return;
         report(
             "has no securityPolicy: nothing limits how fast one client can send prompts (each costs GPU time and " +
@@ -230,10 +218,76 @@ export const lbCloudArmor: ResourceValidationPolicy = {
     }),
 };
 
+export const lbNoPlaintextHttp: StackValidationPolicy = {
+    name: "lb-no-plaintext-http",
+    description:
+        "No HTTP (plaintext) target proxy forwards to a backend service: on port 80 a load balancer may only " +
+        "redirect to HTTPS.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, report) => {
+        const stack = new StackView(args.resources);
+        for (const proxy of stack.ofType(...HTTP_PROXIES)) {
+            // A URL map outside the stack, or unknown during preview, cannot be read: not judged.
+            const urlMap = urlMapOf(stack, proxy);
+            if (urlMap.kind !== "resource") continue;
+            const services = forwardedServices(routable(urlMap.resource.props));
+            if (services.length === 0) continue;
+            report(
+                `HTTP proxy ${proxy.name} uses URL map ${urlMap.resource.name}, which forwards requests to backend ` +
+                    `service ${listForMessage([...new Set(services)])} instead of only redirecting: prompts and ` +
+                    "responses cross the network in plaintext, readable and changeable on the way. Fix: serve Ollama " +
+                    "through an HTTPS proxy only; on port 80 use a URL map with defaultUrlRedirect { httpsRedirect: " +
+                    "true } (guarded-llm:loadBalancer.httpRedirect, RegionalHttpsLoadBalancer args.httpRedirect).",
+                proxy.urn,
+            );
+        }
+    },
+};
+
+/**
+ * The cipher suites of the MODERN profile (RESTRICTED is a subset), as `customFeatures` names them (Cloud Load
+ * Balancing, "SSL policies overview", profile feature table). Outside it are the RSA key exchange suites without
+ * forward secrecy and 3DES (TLS_RSA_WITH_AES_128_GCM_SHA256, TLS_RSA_WITH_AES_256_GCM_SHA384,
+ * TLS_RSA_WITH_AES_128_CBC_SHA, TLS_RSA_WITH_AES_256_CBC_SHA, TLS_RSA_WITH_3DES_EDE_CBC_SHA), which the CIS Google
+ * Cloud Platform Foundations Benchmark ("Ensure no HTTPS or SSL proxy load balancers permit SSL policies with weak
+ * cipher suites") rules out, and any suite Google adds later until it is reviewed here.
+ */
+const MODERN_CIPHERS = [
+    "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+    "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+    "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+    "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+    "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+    "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+    "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
+    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+];
+
+export const lbSslPolicyStrongCiphers: ResourceValidationPolicy = {
+    name: "lb-ssl-policy-strong-ciphers",
+    description: "A CUSTOM SSL policy enables only cipher suites of the MODERN profile: no RSA key exchange, no 3DES.",
+    enforcementLevel: "mandatory",
+    validateResource: forTypes(SSL_POLICIES, (props, report) => {
+        if (props.profile !== "CUSTOM" || !isKnown(props.customFeatures)) return;
+        const weak = listOf(props.customFeatures).filter((f) => isKnown(f) && !MODERN_CIPHERS.includes(f));
+        if (weak.length === 0) return;
+        report(
+            `profile CUSTOM enables ${listForMessage(weak)}, outside the MODERN profile's cipher suites: RSA key ` +
+                "exchange has no forward secrecy (a stolen key decrypts recorded prompts) and 3DES has 64-bit blocks " +
+                '(Sweet32). Fix: use profile "MODERN" or "RESTRICTED" (guarded-llm:loadBalancer.sslPolicy.' +
+                "profile), or list only ECDHE suites in customFeatures.",
+        );
+    }),
+};
+
 export const loadBalancerPolicies = [
     lbNoAdminPaths,
     lbUnscreenedInferencePaths,
+    lbNoPlaintextHttp,
     lbTlsMinimum12,
+    lbSslPolicyStrongCiphers,
     lbHttpToHttpsRedirect,
     lbCloudArmor,
 ];

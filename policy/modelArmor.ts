@@ -3,9 +3,19 @@
  * docs/platform-facts.md#model-armor-extension and #model-armor-templates.
  */
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { httpsForwardingRules } from "./loadBalancer";
+import {
+    cloudRunServicesReachedBy,
+    FORWARDING_RULES,
+    hostNote,
+    httpsForwardingRules,
+    listForMessage,
+    Probe,
+    routedProbes,
+    urlMapBehind,
+} from "./routing";
 import { StackResource, StackView } from "./stack";
 import { TYPES } from "../components/pure/resourceTypes";
+import { conditionMatchesPath, parsePathCondition, PathCondition } from "../components/pure/screeningCel";
 import {
     decodeModelArmorSettings,
     DecodedModelArmorSettings,
@@ -232,14 +242,16 @@ export const modelArmorTemplateBlocks: ResourceValidationPolicy = {
 export const modelArmorGuardsHttpsForwardingRules: StackValidationPolicy = {
     name: "model-armor-guards-https-forwarding-rules",
     description:
-        "Every regional HTTPS forwarding rule of the stack is bound to a traffic extension that calls Model Armor.",
+        "Every HTTPS forwarding rule of the stack, and every forwarding rule (regional or global, HTTP or HTTPS) " +
+        "through which a Cloud Run service of the stack can be reached, is bound to a traffic extension that calls " +
+        "Model Armor.",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         const stack = new StackView(args.resources);
         const guarding = stack.ofType(TYPES.trafficExtension).filter((e) => modelArmorExtensionsOf(e.props).length > 0);
         const bound = guarding.map((e) => ({
             listed: e.props.forwardingRules,
-            rules: stack.referenced(e, "forwardingRules", [TYPES.forwardingRule]),
+            rules: stack.referenced(e, "forwardingRules", FORWARDING_RULES),
         }));
         // A rule list unknown during preview and not traceable to this stack's rules might name any rule: nothing
         // can be proven missing.
@@ -247,13 +259,260 @@ export const modelArmorGuardsHttpsForwardingRules: StackValidationPolicy = {
             Array.isArray(listed) ? listed.some((v) => !isKnown(v)) && rules.length < listed.length : !isKnown(listed);
         if (bound.some(untraceable)) return;
         const guarded = new Set(bound.flatMap(({ rules }) => rules.map((r) => r.urn)));
-        for (const rule of httpsForwardingRules(stack).filter((r) => !guarded.has(r.urn))) {
+        const https = new Set(httpsForwardingRules(stack).map((r) => r.urn));
+        for (const rule of stack.ofType(...FORWARDING_RULES).filter((r) => !guarded.has(r.urn))) {
+            const services = cloudRunServicesReachedBy(stack, rule);
+            if (services.length === 0 && !https.has(rule.urn)) continue;
+            const reach =
+                services.length === 0
+                    ? ""
+                    : ` and reaches Cloud Run service ${listForMessage(services.map((s) => s.name))} of this stack`;
             report(
-                `HTTPS forwarding rule ${rule.name} is bound to no Model Armor traffic extension, so prompts and ` +
-                    "responses reach Ollama unscreened. Fix: add a ModelArmorTrafficExtension with " +
-                    "forwardingRuleSelfLink set to this rule's selfLink (GuardedLlmEndpoint does).",
+                `${https.has(rule.urn) ? "HTTPS " : ""}forwarding rule ${rule.name} is bound to no Model Armor ` +
+                    `traffic extension${reach}, so prompts and responses reach Ollama unscreened. Fix: add a ` +
+                    "ModelArmorTrafficExtension with forwardingRuleSelfLink set to this rule's selfLink " +
+                    "(GuardedLlmEndpoint does), or remove this way in: the Cloud Run service must be reachable only " +
+                    "through forwarding rules that Model Armor guards.",
                 rule.urn,
             );
+        }
+    },
+};
+
+/** One extension chain that calls Model Armor, with the position and match condition of every chain before it. */
+interface ModelArmorChain {
+    readonly index: number;
+    readonly chain: Props;
+    readonly earlier: readonly { readonly index: number; readonly chain: Props }[];
+}
+
+function modelArmorChainsOf(trafficExtension: Props): ModelArmorChain[] {
+    const chains = listOf(trafficExtension.extensionChains);
+    return chains.flatMap((chain, index) =>
+        modelArmorExtensionsOf({ extensionChains: [chain] }).length === 0
+            ? []
+            : [{ index, chain, earlier: chains.slice(0, index).map((c, i) => ({ index: i, chain: c })) }],
+    );
+}
+
+/**
+ * The paths a chain's match condition selects: every path when it has none; undefined while unknown; the CEL text
+ * when the pack cannot read it.
+ */
+function conditionOf(chain: Props): PathCondition | string | undefined {
+    const cel = valueAt(chain, "matchCondition.celExpression");
+    if (!isKnown(cel) || !isKnown(chain.matchCondition)) return undefined;
+    if (cel === undefined || cel === null || cel === "") return { exact: [], prefixes: [], all: true };
+    return (typeof cel === "string" && parsePathCondition(cel)) || String(cel);
+}
+
+const CEL_FIX =
+    'write it as request.path == "/p" || request.path.startsWith("/p?") for each routed path, joined by ||, as ' +
+    "ModelArmorTrafficExtension writes it from screenedPaths";
+
+/** The requests each Model Armor chain of each extension must screen: every probe its load balancers forward. */
+function routedThroughExtensions(stack: StackView) {
+    return stack.ofType(TYPES.trafficExtension).flatMap((extension) => {
+        const routed = stack.referenced(extension, "forwardingRules", FORWARDING_RULES).flatMap((rule) => {
+            const urlMap = urlMapBehind(stack, rule);
+            return urlMap === undefined ? [] : [{ urlMap, probes: routedProbes(urlMap.props) ?? [] }];
+        });
+        return modelArmorChainsOf(extension.props).map((chain) => ({ extension, chain, routed }));
+    });
+}
+
+/** `path (Host: h)` for each probe, once each. */
+const describeProbes = (probes: readonly Probe[]) => [...new Set(probes.map((p) => `${p.path}${hostNote(p.host)}`))];
+
+export const modelArmorScreensRoutedPaths: StackValidationPolicy = {
+    name: "model-armor-screens-routed-paths",
+    description:
+        "The match condition of the Model Armor chain selects every path that the URL maps of its forwarding rules " +
+        "route to a backend service, and is a CEL expression the pack can read.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, report) => {
+        const stack = new StackView(args.resources);
+        for (const { extension, chain, routed } of routedThroughExtensions(stack)) {
+            const where = `extensionChains[${chain.index}]`;
+            const condition = conditionOf(chain.chain);
+            if (condition === undefined) continue;
+            if (typeof condition === "string") {
+                report(
+                    `${where}.matchCondition of ${extension.name} cannot be verified: the pack reads only ` +
+                        `request.path comparisons joined by ||, not ${quote(condition)}, so a routed path may skip ` +
+                        `Model Armor unnoticed. Fix: ${CEL_FIX}.`,
+                    extension.urn,
+                );
+                continue;
+            }
+            for (const { urlMap, probes } of routed) {
+                const skipped = probes.filter((p) => !conditionMatchesPath(condition, p.path));
+                if (skipped.length === 0) continue;
+                report(
+                    `URL map ${urlMap.name} routes ${listForMessage(describeProbes(skipped))} to a backend, but the ` +
+                        `Model Armor chain ${where} of ${extension.name} does not match ${skipped.length === 1 ? "it" : "them"}: ` +
+                        "those requests reach Ollama without being screened. Fix: route exact paths only and screen " +
+                        "each (ModelArmorTrafficExtension screenedPaths = RegionalHttpsLoadBalancer.routedPaths), or " +
+                        `${CEL_FIX}.`,
+                    extension.urn,
+                );
+            }
+        }
+    },
+};
+
+export const modelArmorChainRunsFirst: StackValidationPolicy = {
+    name: "model-armor-chain-runs-first",
+    description:
+        "No extension chain before the Model Armor chain matches a path Model Armor screens: only the first chain " +
+        "whose condition matches runs, so an earlier overlapping chain means Model Armor never sees those requests.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, report) => {
+        const stack = new StackView(args.resources);
+        for (const { extension, chain, routed } of routedThroughExtensions(stack)) {
+            const screening = conditionOf(chain.chain);
+            // An unknown or unreadable Model Armor condition is judged by model-armor-screens-routed-paths.
+            if (screening === undefined || typeof screening === "string") continue;
+            const paths = [
+                ...new Set([...screening.exact, ...routed.flatMap(({ probes }) => probes.map((p) => p.path))]),
+            ].filter((p) => conditionMatchesPath(screening, p));
+            for (const earlier of chain.earlier) {
+                if (modelArmorExtensionsOf({ extensionChains: [earlier.chain] }).length > 0) continue;
+                const condition = conditionOf(earlier.chain);
+                if (condition === undefined) continue;
+                const where = `extensionChains[${earlier.index}]`;
+                const taken =
+                    typeof condition === "string" ? [] : paths.filter((p) => conditionMatchesPath(condition, p));
+                if (typeof condition !== "string" && taken.length === 0) continue;
+                report(
+                    `${where} of ${extension.name} comes before the Model Armor chain extensionChains[${chain.index}] ` +
+                        (typeof condition === "string"
+                            ? `and its matchCondition ${quote(condition)} cannot be read, so it may take any path `
+                            : `and matches ${listForMessage(taken)} too `) +
+                        "first: only the first matching chain runs, so Model Armor never screens those requests. Fix: " +
+                        "move the Model Armor chain first in extensionChains, or narrow the earlier chain's " +
+                        "matchCondition to paths Model Armor does not screen.",
+                    extension.urn,
+                );
+            }
+        }
+    },
+};
+
+export const modelArmorEveryModelScreened: ResourceValidationPolicy = {
+    name: "model-armor-every-model-screened",
+    description:
+        "Every model_armor_settings entry names each template the other entries name: a model whose entry lacks the " +
+        "prompt (or response) template is served unscreened in that direction.",
+    enforcementLevel: "mandatory",
+    validateResource: forTypes([TYPES.trafficExtension], (props, report) => {
+        for (const { where, props: extension } of modelArmorExtensionsOf(props)) {
+            const entries = readSettings(extension, props.location)?.entries ?? [];
+            const sides: [string, string][] = [
+                [PROMPT_TEMPLATE_KEY, "prompts to"],
+                [RESPONSE_TEMPLATE_KEY, "responses of"],
+            ];
+            for (const [key, direction] of sides) {
+                if (!entries.some((e) => typeof e[key] === "string")) continue;
+                entries.forEach((entry, i) => {
+                    if (typeof entry[key] === "string") return;
+                    report(
+                        `${where}.metadata.model_armor_settings[${i}] (model ${quote(entry.model)}) has no ${key} ` +
+                            `while other entries have one: ${direction} that model pass Model Armor unscreened. Fix: ` +
+                            `give every entry the same ${key} (ModelArmorTrafficExtension writes one entry per ` +
+                            "model, each with both templates).",
+                    );
+                });
+            }
+        }
+    }),
+};
+
+/** The project a `projects/P/locations/L/templates/T` path names. */
+const projectOfTemplate = (path: string) => path.split("/")[1];
+
+export const modelArmorTemplatesInExtensionProject: StackValidationPolicy = {
+    name: "model-armor-templates-in-extension-project",
+    description:
+        "Model Armor templates live in the traffic extension's project and in this stack, where the pack can read " +
+        "their filters. Advisory: a template kept in another project may be fine, but cannot be judged.",
+    enforcementLevel: "advisory",
+    validateStack: (args, report) => {
+        const stack = new StackView(args.resources);
+        const templates = stack.ofType(TYPES.modelArmorTemplate);
+        for (const extension of stack.ofType(TYPES.trafficExtension)) {
+            const project = extension.props.project;
+            if (typeof project !== "string" || !isKnown(project) || project === "") continue;
+            const paths = modelArmorExtensionsOf(extension.props).flatMap(({ props }) =>
+                (readSettings(props, extension.props.location)?.entries ?? []).flatMap((e) =>
+                    [e[PROMPT_TEMPLATE_KEY], e[RESPONSE_TEMPLATE_KEY]].filter((p) => TEMPLATE_PATH.test(String(p))),
+                ),
+            );
+            for (const path of new Set<string>(paths)) {
+                const other = projectOfTemplate(path);
+                // A project number and a project id cannot be compared without the API.
+                if (/^\d+$/.test(other) !== /^\d+$/.test(project) || other === project) continue;
+                if (templateAt(path, templates) !== undefined) continue;
+                report(
+                    `${extension.name} applies template ${quote(path)} of project ${quote(other)}, not of its own ` +
+                        `project ${quote(project)}: the policy pack cannot read that template's filters, and the ` +
+                        "Service Extensions agent needs roles/modelarmor.user there. Fix: manage the templates in this " +
+                        "stack (ModelArmorTemplates in the extension's project), or, having checked the template and " +
+                        "set ModelArmorTrafficExtension args.templateProject, disable this policy in the pack's config.",
+                    extension.urn,
+                );
+            }
+        }
+    },
+};
+
+/** Is every filter of a template off? Undefined while any of them is unknown. */
+function allFiltersOff(template: Props): boolean | undefined {
+    const filters = [
+        valueAt(template, "filterConfig.raiSettings.raiFilters"),
+        valueAt(template, "filterConfig.piAndJailbreakFilterSettings.filterEnforcement"),
+        valueAt(template, "filterConfig.maliciousUriFilterSettings.filterEnforcement"),
+        valueAt(template, "filterConfig.sdpSettings.basicConfig.filterEnforcement"),
+        valueAt(template, "filterConfig.sdpSettings.advancedConfig"),
+    ];
+    if (!filters.every(isKnown)) return undefined;
+    const [rai, pi, uri, basicSdp, advancedSdp] = filters;
+    return (
+        listOf(rai).length === 0 &&
+        pi !== "ENABLED" &&
+        uri !== "ENABLED" &&
+        basicSdp !== "ENABLED" &&
+        (advancedSdp === undefined || advancedSdp === null)
+    );
+}
+
+export const modelArmorResponseTemplateFiltersOn: StackValidationPolicy = {
+    name: "model-armor-response-template-filters-on",
+    description:
+        "Every template of this stack that a traffic extension applies to responses (model_response_template_id) " +
+        "turns on at least one filter (RAI, prompt injection and jailbreak, malicious URIs or SDP).",
+    enforcementLevel: "advisory",
+    validateStack: (args, report) => {
+        const stack = new StackView(args.resources);
+        const templates = stack.ofType(TYPES.modelArmorTemplate);
+        const reported = new Set<string>();
+        for (const trafficExtension of stack.ofType(TYPES.trafficExtension)) {
+            for (const { props: extension } of modelArmorExtensionsOf(trafficExtension.props)) {
+                for (const entry of readSettings(extension, trafficExtension.props.location)?.entries ?? []) {
+                    const path = entry[RESPONSE_TEMPLATE_KEY];
+                    const template = TEMPLATE_PATH.test(String(path)) ? templateAt(path, templates) : undefined;
+                    if (template === undefined || reported.has(template.urn)) continue;
+                    if (allFiltersOff(template.props) !== true) continue;
+                    reported.add(template.urn);
+                    report(
+                        `template ${quote(path)} screens responses (${RESPONSE_TEMPLATE_KEY} of ` +
+                            `${trafficExtension.name}) but turns every filter off: the callout costs latency and quota ` +
+                            "and blocks nothing. Fix: turn on the filters responses need (guarded-llm:modelArmor." +
+                            "response: raiFilters, maliciousUri, sdp), e.g. with the recommended preset.",
+                        template.urn,
+                    );
+                }
+            }
         }
     },
 };
@@ -266,5 +525,10 @@ export const modelArmorPolicies = [
     modelArmorScreensBothDirections,
     modelArmorPromptInjectionOn,
     modelArmorTemplateBlocks,
+    modelArmorEveryModelScreened,
+    modelArmorTemplatesInExtensionProject,
+    modelArmorResponseTemplateFiltersOn,
     modelArmorGuardsHttpsForwardingRules,
+    modelArmorScreensRoutedPaths,
+    modelArmorChainRunsFirst,
 ];

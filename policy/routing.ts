@@ -22,6 +22,27 @@ export const CLOUD_RUN_SERVICES = [TYPES.cloudRunService, TYPES.cloudRunV1Servic
 export const SSL_POLICIES = [TYPES.sslPolicy, TYPES.globalSslPolicy];
 export const ADDRESSES = [TYPES.address, TYPES.globalAddress];
 
+/** URL map properties the provider computes (outputs of a deployed map): they identify the map, never route. */
+const URL_MAP_OUTPUTS = ["selfLink", "id", "urn", "mapId", "fingerprint", "creationTimestamp"];
+
+/**
+ * A URL map's properties as routing reads them, whether they are the program's inputs or a deployed map's outputs:
+ * without the provider-computed keys, and without the null, empty-string and empty-list values that provider state
+ * holds for every field left unset (`urlRedirect: null`, `regexMatch: ""`, `headerMatches: []`).
+ */
+export function routable(urlMap: Props): Props {
+    const prune = (value: unknown): unknown => {
+        if (Array.isArray(value)) return value.map(prune);
+        if (typeof value !== "object" || value === null) return value;
+        const kept = Object.entries(value).filter(
+            ([, v]) => v !== null && v !== undefined && v !== "" && !(Array.isArray(v) && v.length === 0),
+        );
+        return Object.fromEntries(kept.map(([k, v]) => [k, prune(v)]));
+    };
+    const top = Object.fromEntries(Object.entries(urlMap).filter(([key]) => !URL_MAP_OUTPUTS.includes(key)));
+    return prune(top) as Props;
+}
+
 /** Where a URL map sends one request. */
 export interface Probe {
     readonly path: string;
@@ -51,14 +72,15 @@ export function probe(
     urlMap: Props,
     paths: readonly string[],
 ): { probes: Probe[] } | { unverifiable: string } | undefined {
+    const map = routable(urlMap);
     try {
-        const probes = probeHosts(urlMap).flatMap((host) =>
-            paths.map((path) => ({ path, host, route: routeRequest(urlMap, path, host) })),
+        const probes = probeHosts(map).flatMap((host) =>
+            paths.map((path) => ({ path, host, route: routeRequest(map, path, host) })),
         );
         return { probes };
     } catch (e) {
         if (!(e instanceof UnsupportedUrlMapError)) throw e;
-        return JSON.stringify(urlMap).includes(UNKNOWN) ? undefined : { unverifiable: e.message };
+        return JSON.stringify(map).includes(UNKNOWN) ? undefined : { unverifiable: e.message };
     }
 }
 
@@ -72,7 +94,7 @@ export const hostNote = (host: string | undefined) => (host === undefined ? "" :
 export function allProbePaths(urlMap: Props): string[] {
     return [
         ...new Set([
-            ...namedPaths(urlMap),
+            ...namedPaths(routable(urlMap)),
             ...KNOWN_OLLAMA_PATHS,
             ...PROBE_PATHS,
             ...ADMIN_PROBES,
@@ -119,7 +141,7 @@ export function httpsForwardingRules(stack: StackView): StackResource[] {
 
 /** The backend services of this stack that `urlMap` can forward a request to. */
 export function backendServicesOf(stack: StackView, urlMap: StackResource): StackResource[] {
-    const services = forwardedServices(urlMap.props).flatMap((value) =>
+    const services = forwardedServices(routable(urlMap.props)).flatMap((value) =>
         // The service may sit in the top-level default or in the path matchers; either input records it.
         ["defaultService", "pathMatchers"].flatMap((key) => stack.resolve(urlMap, key, value, BACKEND_SERVICES)),
     );

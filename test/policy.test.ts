@@ -15,6 +15,8 @@ import { RegionalHttpsLoadBalancer, RegionalHttpsLoadBalancerArgs } from "../com
 import { formatViolations, hasMandatoryViolation, runPolicies, Violation } from "../tools/policyRunner";
 import { policies } from "../policy/policies";
 import { UNKNOWN } from "../components/pure/values";
+import { OLLAMA_PATHS } from "../components/pure/ollamaPaths";
+import { ADMIN_PROBES } from "../components/pure/urlMapProbes";
 import { RecordedResource } from "../tools/mockRuntime";
 import { record } from "./harness";
 import { TYPES } from "../components/pure/resourceTypes";
@@ -34,6 +36,9 @@ const RULE = TYPES.forwardingRule;
 const REGION = "us-central1";
 const PEM = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg\n-----END PRIVATE KEY-----\n";
 const template = (name: string, region = REGION) => `projects/test-project/locations/${region}/templates/${name}`;
+/** The self link the mock runtime gives a compute resource of the test project. */
+const link = (collection: string, name: string, scope = `regions/${REGION}`) =>
+    `https://www.googleapis.com/compute/v1/projects/test-project/${scope}/${collection}/${name}`;
 
 interface Options {
     ollama?: Partial<OllamaServiceArgs>;
@@ -164,6 +169,7 @@ describe("policy pack", () => {
                 ["iam-no-public-members", "mandatory"],
                 ["iam-no-basic-roles", "mandatory"],
                 ["storage-bucket-locked-down", "mandatory"],
+                ["storage-no-public-acl", "mandatory"],
                 ["model-armor-fail-closed", "mandatory"],
                 ["model-armor-regional-endpoint", "mandatory"],
                 ["model-armor-settings-well-formed", "mandatory"],
@@ -171,10 +177,17 @@ describe("policy pack", () => {
                 ["model-armor-screens-both-directions", "mandatory"],
                 ["model-armor-prompt-injection-on", "mandatory"],
                 ["model-armor-template-blocks", "advisory"],
+                ["model-armor-every-model-screened", "mandatory"],
+                ["model-armor-templates-in-extension-project", "advisory"],
+                ["model-armor-response-template-filters-on", "advisory"],
                 ["model-armor-guards-https-forwarding-rules", "mandatory"],
+                ["model-armor-screens-routed-paths", "mandatory"],
+                ["model-armor-chain-runs-first", "mandatory"],
                 ["lb-no-admin-paths", "mandatory"],
                 ["lb-unscreened-inference-paths", "advisory"],
+                ["lb-no-plaintext-http", "mandatory"],
                 ["lb-tls-minimum-1-2", "mandatory"],
+                ["lb-ssl-policy-strong-ciphers", "mandatory"],
                 ["lb-http-to-https-redirect", "advisory"],
                 ["lb-cloud-armor", "advisory"],
                 ["no-plaintext-private-keys", "mandatory"],
@@ -552,30 +565,91 @@ describe("policy pack", () => {
             const prefix = map({
                 routeRules: [{ priority: 1, matchRules: [{ prefixMatch: "/api/" }], service: "ollama-bs" }],
             });
-            assertViolations(
-                [prefix],
-                "lb-no-admin-paths",
-                [
-                    "/api/pull",
-                    "/api/push",
-                    "/api/create",
-                    "/api/copy",
-                    "/api/delete",
-                    "/api/blobs",
-                    "/api/me",
-                    "/api/signout",
-                    "/api/blobs/sha256-0",
-                ].map((p): [string, RegExp] => [
-                    "map",
-                    new RegExp(
-                        `routes ${p} to backend service "ollama-bs": .*Fix: remove the path from guarded-llm:loadBalancer\\.allowedPaths`,
-                    ),
-                ]),
+            const [violation] = violationsOf([prefix], "lb-no-admin-paths");
+            assert.match(
+                violation.message,
+                /^routes \d+ Ollama admin paths to backend service "ollama-bs": \/api\/pull, \/api\/push, \/api\/create, \/api\/copy, \/api\/delete, \/api\/blobs, \/api\/me, \/api\/signout and \d+ more\. .*Fix: remove the path from guarded-llm:loadBalancer\.allowedPaths/,
             );
             const byHost = map({ pathRules: [{ paths: ["/api/pull"], service: "ollama-bs" }] }, ["*.example.com"]);
             assertViolations([byHost], "lb-no-admin-paths", [
-                ["map", /routes \/api\/pull \(Host: probe\.example\.com\) to backend service "ollama-bs"/],
+                [
+                    "map",
+                    /routes 1 Ollama admin path \(Host: probe\.example\.com\) to backend service "ollama-bs": \/api\/pull\./,
+                ],
             ]);
+        });
+
+        /** A map that refuses each literal admin path, then forwards what `rules` match (lower priority). */
+        const refusingLiterals = (...rules: Record<string, unknown>[]) =>
+            map({
+                routeRules: [
+                    ...OLLAMA_PATHS.admin.map((path, i) => ({
+                        priority: i + 1,
+                        matchRules: [{ fullPathMatch: path }],
+                        service: "ollama-bs",
+                        routeAction: refuse,
+                    })),
+                    ...rules.map((rule, i) => ({ priority: 100 + i, service: "ollama-bs", ...rule })),
+                ],
+            });
+
+        it("probes below the refused literal paths: parameters, sub-paths and /api/user/keys/:encodedKey", () => {
+            assertViolations([refusingLiterals({ matchRules: [{ prefixMatch: "/api/user/" }] })], "lb-no-admin-paths", [
+                [
+                    "map",
+                    /routes 3 Ollama admin paths to backend service "ollama-bs": \/api\/user\/keys\/x, \/api\/user\/x, \/api\/user\/keys\/%78 \(Ollama reads \/api\/user\/keys\/x\)\. /,
+                ],
+            ]);
+            // Everything but the eight literal paths reaches Ollama: blobs, user keys, sub-paths, encoded spellings.
+            const [everything] = violationsOf(
+                [refusingLiterals({ matchRules: [{ prefixMatch: "/" }] })],
+                "lb-no-admin-paths",
+            );
+            const count = ADMIN_PROBES.length - OLLAMA_PATHS.admin.length;
+            assert.match(
+                everything.message,
+                new RegExp(
+                    `^routes ${count} Ollama admin paths to backend service "ollama-bs": /api/blobs/sha256-0, /api/user/keys/x, /api/pull/, /api/pull/x, /api/push/, /api/push/x, /api/create/, /api/create/x and ${count - 8} more\\. `,
+                ),
+            );
+            for (const probe of [
+                "/api/blobs/sha256-0",
+                "/api/user/keys/x",
+                "/api/signout/x",
+                "/api/%70ull",
+                "/%61pi/pull",
+            ]) {
+                assert.ok(ADMIN_PROBES.includes(probe), probe);
+            }
+        });
+
+        it("judges a forwarded path as Ollama's router reads it, percent-decoded", () => {
+            assertViolations(
+                [refusingLiterals({ matchRules: [{ fullPathMatch: "/api/%70ull" }] })],
+                "lb-no-admin-paths",
+                [
+                    [
+                        "map",
+                        /routes 1 Ollama admin path to backend service "ollama-bs": \/api\/%70ull \(Ollama reads \/api\/pull\)\. /,
+                    ],
+                ],
+            );
+            assertViolations([refusingLiterals({ matchRules: [{ prefixMatch: "/api/pul" }] })], "lb-no-admin-paths", [
+                [
+                    "map",
+                    /: \/api\/pull\/, \/api\/pull\/x, \/api\/pul%6c \(Ollama reads \/api\/pull\), \/api\/pul%6C \(Ollama reads \/api\/pull\)\. /,
+                ],
+            ]);
+            assertViolations(
+                [refusingLiterals({ matchRules: [{ prefixMatch: "/%61pi/" }, { prefixMatch: "/api%2F" }] })],
+                "lb-no-admin-paths",
+                [
+                    [
+                        "map",
+                        /routes 20 Ollama admin paths .*: \/%61pi\/pull \(Ollama reads \/api\/pull\), \/api%2Fpull \(Ollama reads \/api\/pull\), /,
+                    ],
+                ],
+            );
         });
 
         it("refuses a URL map it cannot verify", () => {
@@ -759,6 +833,321 @@ describe("policy pack", () => {
             );
             assert.deepStrictEqual(resources.one(SERVICE).secretInputs, ["template"]);
             assertClean(resources.all, policy);
+        });
+    });
+
+    describe("lb-no-plaintext-http", () => {
+        it("refuses an HTTP proxy whose URL map forwards to the Ollama backend instead of redirecting", () => {
+            const plaintext = edited(secure, URL_MAP, "lb-http-redirect", (i) => {
+                delete i.defaultUrlRedirect;
+                i.defaultService = link("backendServices", "lb-backend");
+            });
+            assertViolations(plaintext, "lb-no-plaintext-http", [
+                [
+                    "lb-http-proxy",
+                    /HTTP proxy lb-http-proxy uses URL map lb-http-redirect, which forwards requests to backend service https:\/\/.*\/backendServices\/lb-backend instead of only redirecting: prompts and responses cross the network in plaintext.*Fix: serve Ollama through an HTTPS proxy only/,
+                ],
+            ]);
+            // The port-80 rule is also a way to the Cloud Run service that Model Armor does not guard.
+            assertViolations(plaintext, "model-armor-guards-https-forwarding-rules", [
+                [
+                    "lb-http",
+                    /^forwarding rule lb-http is bound to no Model Armor traffic extension and reaches Cloud Run service llm of this stack/,
+                ],
+            ]);
+        });
+    });
+
+    describe("lb-ssl-policy-strong-ciphers", () => {
+        const policy = "lb-ssl-policy-strong-ciphers";
+        const custom = (customFeatures: string[]) =>
+            edited(secure, SSL_POLICY, "lb-ssl-policy", (i) => Object.assign(i, { profile: "CUSTOM", customFeatures }));
+
+        it("refuses a CUSTOM profile with RSA key exchange or 3DES suites", () => {
+            const weak = custom([
+                "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+                "TLS_RSA_WITH_AES_128_CBC_SHA",
+                "TLS_RSA_WITH_3DES_EDE_CBC_SHA",
+            ]);
+            assertViolations(weak, policy, [
+                [
+                    "lb-ssl-policy",
+                    /^profile CUSTOM enables TLS_RSA_WITH_AES_128_CBC_SHA, TLS_RSA_WITH_3DES_EDE_CBC_SHA, outside the MODERN profile's cipher suites.*Fix: use profile "MODERN" or "RESTRICTED"/,
+                ],
+            ]);
+        });
+
+        it("accepts a CUSTOM profile of ECDHE suites only", () => {
+            assertClean(
+                custom(["TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"]),
+                policy,
+            );
+        });
+    });
+
+    describe("storage-no-public-acl", () => {
+        it("refuses access controls and ACLs that grant allUsers or allAuthenticatedUsers", () => {
+            const acls = [
+                resource(TYPES.bucketAccessControl, "bucket-acl", {
+                    bucket: "models",
+                    entity: "allUsers",
+                    role: "READER",
+                }),
+                resource(TYPES.defaultObjectAccessControl, "default-acl", {
+                    bucket: "models",
+                    entity: "allAuthenticatedUsers",
+                    role: "READER",
+                }),
+                resource(TYPES.objectAccessControl, "object-acl", {
+                    bucket: "models",
+                    object: "manifest",
+                    entity: "allUsers",
+                    role: "READER",
+                }),
+                resource(TYPES.bucketAcl, "acl", { bucket: "models", roleEntities: ["READER:allUsers"] }),
+                resource(TYPES.objectAcl, "predefined", { bucket: "models", object: "m", predefinedAcl: "publicRead" }),
+                resource(TYPES.bucketAccessControl, "team", {
+                    bucket: "models",
+                    entity: "group-ml@example.com",
+                    role: "READER",
+                }),
+            ];
+            assertViolations(acls, "storage-no-public-acl", [
+                [
+                    "bucket-acl",
+                    /^grants entity "allUsers" \(role "READER"\), i\.e\. access for anyone on the internet.*Fix: remove the ACL/,
+                ],
+                ["default-acl", /^grants entity "allAuthenticatedUsers"/],
+                ["object-acl", /^grants entity "allUsers"/],
+                ["acl", /^grants roleEntities "READER:allUsers"/],
+                ["predefined", /^grants predefinedAcl "publicRead"/],
+            ]);
+        });
+    });
+
+    describe("model-armor-every-model-screened", () => {
+        it("refuses a served model whose entry lacks the prompt template that the other entries name", () => {
+            const settings = JSON.stringify([
+                { model: "gemma:2b", model_response_template_id: template("guard-response") },
+                {
+                    model: "default",
+                    user_prompt_template_id: template("guard-prompt"),
+                    model_response_template_id: template("guard-response"),
+                },
+            ]);
+            const resources = edited(
+                secure,
+                EXTENSION,
+                "guard",
+                (i) => (i.extensionChains[0].extensions[0].metadata.model_armor_settings = settings),
+            );
+            assertViolations(resources, "model-armor-every-model-screened", [
+                [
+                    "guard",
+                    /extensionChains\[0\]\.extensions\[0\]\.metadata\.model_armor_settings\[0\] \(model "gemma:2b"\) has no user_prompt_template_id while other entries have one: prompts to that model pass Model Armor unscreened\. Fix: give every entry the same user_prompt_template_id/,
+                ],
+            ]);
+        });
+    });
+
+    describe("model-armor-screens-routed-paths", () => {
+        const policy = "model-armor-screens-routed-paths";
+        const withCel = (celExpression: string) =>
+            edited(secure, EXTENSION, "guard", (i) => (i.extensionChains[0].matchCondition = { celExpression }));
+
+        it("refuses a match condition that selects fewer paths than the URL map routes to the backend", () => {
+            const narrow = withCel(
+                'request.path == "/v1/chat/completions" || request.path.startsWith("/v1/chat/completions?")',
+            );
+            assertViolations(narrow, policy, [
+                [
+                    "guard",
+                    /^URL map lb-url-map routes \/v1\/completions, \/v1\/models to a backend, but the Model Armor chain extensionChains\[0\] of guard does not match them: those requests reach Ollama without being screened\. Fix: /,
+                ],
+            ]);
+            assertViolations(withCel('request.path == "/healthz"'), policy, [
+                ["guard", /routes \/v1\/chat\/completions, \/v1\/completions, \/v1\/models to a backend/],
+            ]);
+        });
+
+        it("finds the paths a prefix route adds, encoded spellings included", () => {
+            const prefixed = edited(secure, URL_MAP, "lb-url-map", (i) =>
+                i.pathMatchers[0].routeRules.splice(0, 0, {
+                    priority: 0,
+                    matchRules: [{ prefixMatch: "/v1/" }],
+                    service: link("backendServices", "lb-backend"),
+                }),
+            );
+            assertViolations(prefixed, policy, [
+                [
+                    "guard",
+                    /^URL map lb-url-map routes \/v1\/, \/v1\/x, \/v1\/embeddings, \/v1\/responses, \/v1\/messages, \/v1\/chat\/completions\/x, \/v1\/chat\/%63ompletions, \/v1\/chat\/completion%73 and 2 more to a backend/,
+                ],
+            ]);
+        });
+
+        it("reports a match condition it cannot read as unverifiable, not as passed", () => {
+            assertViolations(withCel('request.path.matches("^/v1/.*")'), policy, [
+                [
+                    "guard",
+                    /^extensionChains\[0\]\.matchCondition of guard cannot be verified: the pack reads only request\.path comparisons joined by \|\|, not "request\.path\.matches\(\\"\^\/v1\/\.\*\\"\)".*Fix: write it as request\.path == "\/p"/,
+                ],
+            ]);
+        });
+
+        it("accepts a condition that matches every routed path, however it is written", () => {
+            assertClean(withCel('(request.path.startsWith("/v1/")) || request.path == "/"'), policy);
+            assertClean(withCel("true"), policy);
+        });
+    });
+
+    describe("model-armor-chain-runs-first", () => {
+        const policy = "model-armor-chain-runs-first";
+        const withChainBefore = (celExpression?: string) =>
+            edited(secure, EXTENSION, "guard", (i) =>
+                i.extensionChains.unshift({
+                    name: "audit",
+                    ...(celExpression === undefined ? {} : { matchCondition: { celExpression } }),
+                    extensions: [
+                        {
+                            name: "audit",
+                            service: link("backendServices", "audit-callouts"),
+                            supportedEvents: ["REQUEST_HEADERS"],
+                        },
+                    ],
+                }),
+            );
+
+        it("refuses an earlier chain whose condition overlaps the Model Armor chain's", () => {
+            assertViolations(withChainBefore('request.path.startsWith("/v1/chat/")'), policy, [
+                [
+                    "guard",
+                    /^extensionChains\[0\] of guard comes before the Model Armor chain extensionChains\[1\] and matches \/v1\/chat\/completions too first: only the first matching chain runs, so Model Armor never screens those requests\. Fix: move the Model Armor chain first/,
+                ],
+            ]);
+            assertViolations(withChainBefore(), policy, [
+                ["guard", /matches \/v1\/chat\/completions, \/v1\/completions, \/v1\/models too first/],
+            ]);
+            assertViolations(withChainBefore('request.host == "a.example.com"'), policy, [
+                [
+                    "guard",
+                    /its matchCondition "request\.host == \\"a\.example\.com\\"" cannot be read, so it may take any path/,
+                ],
+            ]);
+        });
+
+        it("accepts an earlier chain for other paths", () => {
+            assertClean(withChainBefore('request.path == "/healthz"'), policy);
+            assertClean(withChainBefore('request.path == "/healthz"'), "model-armor-screens-routed-paths");
+        });
+    });
+
+    describe("model-armor-guards-https-forwarding-rules, every way to the Cloud Run service", () => {
+        const global =
+            (scope = "global") =>
+            (collection: string, name: string) =>
+                link(collection, name, scope);
+        /** A global external Application Load Balancer in front of the same Cloud Run service, written by hand. */
+        const secondLoadBalancer = () => {
+            const g = global();
+            return [
+                resource(TYPES.networkEndpointGroup, "global-neg", {
+                    region: REGION,
+                    networkEndpointType: "SERVERLESS",
+                    cloudRun: { service: "llm" },
+                }),
+                resource(TYPES.globalBackendService, "global-backend", {
+                    loadBalancingScheme: "EXTERNAL_MANAGED",
+                    backends: [{ group: link("networkEndpointGroups", "global-neg") }],
+                }),
+                resource(TYPES.globalUrlMap, "global-map", { defaultService: g("backendServices", "global-backend") }),
+                resource(TYPES.globalHttpsProxy, "global-proxy", {
+                    urlMap: g("urlMaps", "global-map"),
+                    sslCertificates: [g("sslCertificates", "global-cert")],
+                }),
+                resource(TYPES.globalForwardingRule, "global-https", {
+                    loadBalancingScheme: "EXTERNAL_MANAGED",
+                    portRange: "443",
+                    target: g("targetHttpsProxies", "global-proxy"),
+                }),
+            ];
+        };
+
+        it("refuses a second, global load balancer in front of the same service without Model Armor", () => {
+            assertViolations([...secure, ...secondLoadBalancer()], "model-armor-guards-https-forwarding-rules", [
+                [
+                    "global-https",
+                    /^HTTPS forwarding rule global-https is bound to no Model Armor traffic extension and reaches Cloud Run service llm of this stack, so prompts and responses reach Ollama unscreened\. Fix: /,
+                ],
+            ]);
+        });
+
+        it("follows a literal self link with no property dependency recorded", async () => {
+            const literal = (resources: RecordedResource[], collection: string) =>
+                edited(resources, RULE, "lb-https", (i, r) => {
+                    i.target = link(collection, "lb-https-proxy");
+                    r.propertyDependencies = {};
+                });
+            const unguarded = await topology({ extension: false });
+            assertViolations(literal(unguarded, "targetHttpsProxies"), "model-armor-guards-https-forwarding-rules", [
+                [
+                    "lb-https",
+                    /^HTTPS forwarding rule lb-https is bound to no Model Armor traffic extension and reaches Cloud Run service llm/,
+                ],
+            ]);
+            // A link to another collection names another resource, even under the same name.
+            assertClean(literal(unguarded, "targetHttpProxies"), "model-armor-guards-https-forwarding-rules");
+            assertClean(literal(secure, "targetHttpsProxies"), "model-armor-guards-https-forwarding-rules");
+        });
+    });
+
+    describe("model-armor-templates-in-extension-project", () => {
+        it("advises when the templates are in another project than the extension's, where the pack cannot read them", () => {
+            const shared = (name: string) => `projects/shared-armor/locations/${REGION}/templates/${name}`;
+            const settings = JSON.stringify([
+                { model: "default", user_prompt_template_id: shared("p"), model_response_template_id: shared("r") },
+            ]);
+            const elsewhere = edited(secure, EXTENSION, "guard", (i) => {
+                i.project = "test-project";
+                i.extensionChains[0].extensions[0].metadata.model_armor_settings = settings;
+            });
+            assertViolations(elsewhere, "model-armor-templates-in-extension-project", [
+                [
+                    "guard",
+                    /^guard applies template "projects\/shared-armor\/locations\/us-central1\/templates\/p" of project "shared-armor", not of its own project "test-project": the policy pack cannot read that template's filters.*Fix: manage the templates in this stack/,
+                ],
+                ["guard", /templates\/r" of project "shared-armor"/],
+            ]);
+            const own = edited(secure, EXTENSION, "guard", (i) => (i.project = "test-project"));
+            assertClean(own, "model-armor-templates-in-extension-project");
+        });
+    });
+
+    describe("model-armor-response-template-filters-on", () => {
+        const policy = "model-armor-response-template-filters-on";
+        const allOff = {
+            raiSettings: { raiFilters: [] },
+            piAndJailbreakFilterSettings: { filterEnforcement: "DISABLED" },
+            maliciousUriFilterSettings: { filterEnforcement: "DISABLED" },
+            sdpSettings: { basicConfig: { filterEnforcement: "DISABLED" } },
+        };
+
+        it("advises against a response template whose every filter is off", () => {
+            const off = edited(secure, TEMPLATE, "guard-response", (i) => (i.filterConfig = allOff));
+            assertViolations(off, policy, [
+                [
+                    "guard-response",
+                    /^template "projects\/test-project\/locations\/us-central1\/templates\/guard-response" screens responses \(model_response_template_id of guard\) but turns every filter off.*Fix: turn on the filters responses need/,
+                ],
+            ]);
+            const sdp = {
+                ...allOff,
+                sdpSettings: { advancedConfig: { inspectTemplate: "projects/p/locations/l/inspectTemplates/t" } },
+            };
+            assertClean(
+                edited(secure, TEMPLATE, "guard-response", (i) => (i.filterConfig = sdp)),
+                policy,
+            );
         });
     });
 

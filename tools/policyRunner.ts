@@ -1,13 +1,16 @@
 /**
- * Runs the policy pack over the offline plan's recorded resources, without the Pulumi CLI and without starting the
- * pack's gRPC server: each policy gets the arguments CrossGuard's server would build (@pulumi/policy `server.js`,
- * `makeAnalyzeRpcFun` and `makeAnalyzeStackRpcFun`), from the recorded inputs.
+ * Runs the policy pack over recorded resources, without the Pulumi CLI and without starting the pack's gRPC server:
+ * each policy gets the arguments CrossGuard's server would build (@pulumi/policy `server.js`, `makeAnalyzeRpcFun`
+ * and `makeAnalyzeStackRpcFun`), from the recorded properties. The resources come from the offline plan (the
+ * program's inputs) or from a `pulumi stack export` (inputs merged with outputs, tools/stackExport.ts).
  *
  * Differences from `pulumi preview --policy-pack`, all on the lenient side:
- * - stack policies see the recorded inputs, not the provider's outputs (no `selfLink`, `id`, ...): references are
- *   resolved through the recorded property dependencies instead;
- * - values the program passed as secrets are recorded as "[secret]", so a private key passed as a secret is never
- *   seen, where CrossGuard, which unwraps secrets, would see it in a field the provider does not keep secret.
+ * - over the offline plan, stack policies see the recorded inputs, not the provider's outputs (no `selfLink`,
+ *   `id`, ...): references are resolved through the self links the mock runtime returned and the recorded property
+ *   dependencies instead;
+ * - values the program passed as secrets are recorded as "[secret]" (and an export's secrets are read as
+ *   "[secret]"), so a private key passed as a secret is never seen, where CrossGuard, which unwraps secrets, would
+ *   see it in a field the provider does not keep secret.
  */
 import {
     EnforcementLevel,
@@ -174,7 +177,10 @@ export function hasMandatoryViolation(violations: readonly Violation[]): boolean
     return violations.some((v) => v.enforcementLevel === "mandatory");
 }
 
-/** The violations for the offline plan's output, mandatory first, each with the resource's type and name. */
+/**
+ * The violations as the offline plan and `npm run policy` print them, mandatory first, each with the resource's type
+ * and name.
+ */
 export function formatViolations(violations: readonly Violation[]): string {
     if (violations.length === 0) return "Policies: no violations.";
     const count = (level: EnforcementLevel) => violations.filter((v) => v.enforcementLevel === level).length;

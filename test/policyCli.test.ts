@@ -1,0 +1,215 @@
+import * as assert from "assert";
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { TYPES } from "../components/pure/resourceTypes";
+import { SECRET } from "../components/pure/values";
+import { toStackExport } from "../tools/planner";
+import { formatViolations, runPolicies } from "../tools/policyRunner";
+import { readStackExport, StackExportError } from "../tools/stackExport";
+import { shippedPlan } from "./harness";
+
+const ROOT = path.join(__dirname, "..");
+const EXPORTS = path.join("test", "fixtures", "exports");
+/** A deployed dev stack as `pulumi stack export` writes it: outputs, auto-names, self links, secrets, providers. */
+const DEPLOYED = path.join(EXPORTS, "dev-deployed.json");
+/** A stack with a public bucket ACL (mandatory) and an INSPECT_ONLY template (advisory). */
+const VIOLATING = path.join(EXPORTS, "violating.json");
+
+interface CliResult {
+    status: number | null;
+    stdout: string;
+    stderr: string;
+}
+
+/** Runs `npm run policy -- ...args` as the script does, without npm's banner. */
+function runPolicyCli(args: string[], input?: string): Promise<CliResult> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(
+            process.execPath,
+            ["-r", "ts-node/register/transpile-only", "tools/policyCli.ts", ...args],
+            {
+                cwd: ROOT,
+            },
+        );
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d) => (stdout += d));
+        child.stderr.on("data", (d) => (stderr += d));
+        child.on("error", reject);
+        child.on("close", (status) => resolve({ status, stdout, stderr }));
+        child.stdin.end(input ?? "");
+    });
+}
+
+const readFixture = (file: string) => readStackExport(fs.readFileSync(path.join(ROOT, file), "utf8"));
+
+/** One line on stderr, no stack trace. */
+function assertOneLineError(result: CliResult, pattern: RegExp): void {
+    assert.strictEqual(result.status, 2, result.stderr);
+    assert.strictEqual(result.stdout, "");
+    assert.match(result.stderr, pattern);
+    assert.doesNotMatch(result.stderr, /\n\s+at /);
+}
+
+describe("policy CLI (npm run policy)", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-"));
+    const planFile = path.join(dir, "dev-plan.json");
+    const violationsFile = path.join(dir, "violations.json");
+    const notJson = path.join(dir, "broken.json");
+    // The CLI runs in parallel child processes, started once: each takes about two seconds to load the pack.
+    let runs: Record<string, CliResult>;
+    before(async () => {
+        fs.writeFileSync(planFile, JSON.stringify(toStackExport(await shippedPlan("dev"))));
+        fs.writeFileSync(notJson, '{"version": 3, "deployment": {');
+        const cases: Record<string, [string[], string?]> = {
+            deployed: [[DEPLOYED]],
+            plan: [[planFile]],
+            violating: [[VIOLATING, "--json", violationsFile]],
+            noFile: [[]],
+            unknownFlag: [[DEPLOYED, "--stack", "dev"]],
+            missing: [[path.join(dir, "missing.json")]],
+            notJson: [[notJson]],
+            stdinNotExport: [["-"], '{"version": 3, "deployment": {"resources": {}}}'],
+        };
+        const results = await Promise.all(Object.values(cases).map(([args, input]) => runPolicyCli(args, input)));
+        runs = Object.fromEntries(Object.keys(cases).map((name, i) => [name, results[i]]));
+    });
+
+    it("judges a deployed stack's export, references resolved through outputs' self links and names alone", () => {
+        const { status, stdout, stderr } = runs.deployed;
+        assert.strictEqual(status, 0, stderr);
+        assert.strictEqual(stderr, "");
+        const lines = stdout.split("\n");
+        assert.deepStrictEqual(lines.slice(0, 2), [
+            `Checked 30 resources of ${DEPLOYED}.`,
+            "Policy violations: 0 mandatory, 2 advisory",
+        ]);
+        assert.match(
+            stdout,
+            /\[advisory\] lb-http-to-https-redirect: gcp:compute\/forwardingRule:ForwardingRule dev-lb-https\n/,
+        );
+        assert.match(
+            stdout,
+            /\[advisory\] lb-cloud-armor: gcp:compute\/regionBackendService:RegionBackendService dev-lb-backend\n/,
+        );
+    });
+
+    it("follows the export's self links from the forwarding rule to the Cloud Run service, with no property dependencies", () => {
+        const resources = readFixture(DEPLOYED);
+        assert.ok(resources.every((r) => Object.keys(r.propertyDependencies).length === 0));
+        // Auto-named: the self links name `dev-lb-https-proxy-0213d8a`, not the Pulumi name.
+        const rule = resources.find((r) => r.type === TYPES.forwardingRule)!;
+        assert.match(rule.inputs.target, /\/targetHttpsProxies\/dev-lb-https-proxy-[0-9a-f]{7}$/);
+        const unguarded = resources.filter((r) => r.type !== TYPES.trafficExtension);
+        const found = runPolicies(unguarded).filter(
+            (v) => v.policyName === "model-armor-guards-https-forwarding-rules",
+        );
+        assert.deepStrictEqual(
+            found.map((v) => [v.urn, v.message.split(", so ")[0]]),
+            [
+                [
+                    rule.urn,
+                    "HTTPS forwarding rule dev-lb-https is bound to no Model Armor traffic extension and reaches Cloud Run service dev-ollama of this stack",
+                ],
+            ],
+        );
+    });
+
+    it("reads inputs merged with outputs, outputs first, secrets opaque, without the stack and its providers", () => {
+        const resources = readFixture(DEPLOYED);
+        assert.ok(resources.every((r) => r.type !== TYPES.stack && !r.type.startsWith("pulumi:providers:")));
+        const key = resources.find((r) => r.type === TYPES.tlsPrivateKey)!;
+        // Written with --show-secrets: the plaintext envelope holds a PEM key, and stays a secret.
+        assert.strictEqual(key.inputs.privateKeyPem, SECRET);
+        assert.deepStrictEqual(key.secretInputs, ["privateKeyPem"]);
+        assert.strictEqual(resources.find((r) => r.type === TYPES.sslCertificate)!.inputs.privateKey, SECRET);
+        assert.deepStrictEqual(
+            runPolicies(resources).filter((v) => v.policyName === "no-plaintext-private-keys"),
+            [],
+        );
+        assert.ok(!("__defaults" in resources.find((r) => r.type === TYPES.urlMap)!.inputs));
+
+        // The violating stack's bucket sets uniform access only in its outputs (the provider's default).
+        const bucket = readFixture(VIOLATING).find((r) => r.type === TYPES.bucket)!;
+        assert.strictEqual(bucket.inputs.uniformBucketLevelAccess, true);
+        const text = fs.readFileSync(path.join(ROOT, VIOLATING), "utf8");
+        const inputsOnly = JSON.parse(text);
+        for (const r of inputsOnly.deployment.resources) delete r.outputs;
+        const locked = runPolicies(readStackExport(JSON.stringify(inputsOnly))).filter(
+            (v) => v.policyName === "storage-bucket-locked-down",
+        );
+        assert.match(locked[0].message, /^uniformBucketLevelAccess is unset/);
+    });
+
+    it("judges the offline plan's --json (inputs only) as the plan does", async () => {
+        const { status, stdout, stderr } = runs.plan;
+        assert.strictEqual(status, 0, stderr);
+        const plan = await shippedPlan("dev");
+        assert.strictEqual(
+            stdout,
+            `Checked ${plan.resources.length - 1} resources of ${planFile}.\n${formatViolations(plan.violations)}\n`,
+        );
+    });
+
+    it("exits 1 on a mandatory violation and writes the violations as JSON", () => {
+        const { status, stdout, stderr } = runs.violating;
+        assert.strictEqual(status, 1);
+        assert.strictEqual(stderr, "policy: a mandatory policy is violated (see above)\n");
+        assert.match(stdout, /^Checked 3 resources of .*\nPolicy violations: 1 mandatory, 1 advisory\n/);
+        assert.match(stdout, new RegExp(`\nWrote ${violationsFile.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\n$`));
+        const written = JSON.parse(fs.readFileSync(violationsFile, "utf8"));
+        assert.deepStrictEqual(
+            written.map((v: Record<string, string>) => Object.keys(v)),
+            [
+                ["policy", "enforcement", "urn", "message"],
+                ["policy", "enforcement", "urn", "message"],
+            ],
+        );
+        assert.deepStrictEqual(
+            written.map((v: Record<string, string>) => [v.policy, v.enforcement, v.urn]),
+            [
+                [
+                    "storage-no-public-acl",
+                    "mandatory",
+                    "urn:pulumi:prod::shop-llm::gcp:storage/bucketAccessControl:BucketAccessControl::shop-models-public",
+                ],
+                [
+                    "model-armor-template-blocks",
+                    "advisory",
+                    "urn:pulumi:prod::shop-llm::gcp:modelarmor/template:Template::shop-prompt",
+                ],
+            ],
+        );
+        assert.match(written[0].message, /^grants entity "allUsers" \(role "READER"\).*\. Fix: /);
+    });
+
+    it("exits 2 with the usage line on wrong usage", () => {
+        const usage = "usage: npm run policy -- <stack export file, or - for stdin> [--json <file>]\n";
+        assert.strictEqual(runs.noFile.status, 2);
+        assert.strictEqual(runs.noFile.stderr, `policy: give exactly one stack export file\n${usage}`);
+        assert.strictEqual(runs.unknownFlag.stderr, `policy: unknown argument "--stack"\n${usage}`);
+        assert.strictEqual(runs.unknownFlag.status, 2);
+    });
+
+    it("exits 2 with one line for a file it cannot read or that is not a stack export", () => {
+        assertOneLineError(
+            runs.missing,
+            /^policy: cannot read .*missing\.json: ENOENT: no such file or directory, .*\n$/,
+        );
+        assertOneLineError(runs.notJson, /^policy: .*broken\.json is not JSON \(.*\)\n$/);
+        assertOneLineError(
+            runs.stdinNotExport,
+            /^policy: standard input has a "deployment\.resources" that is not a list\n$/,
+        );
+        assert.throws(() => readStackExport('{"version": 1, "checkpoint": {}}'), {
+            constructor: StackExportError,
+            message: /^is not a version 3 stack export \(version: 1\)/,
+        });
+        assert.throws(() => readStackExport('{"version": 3, "deployment": {"resources": [{"urn": "u"}]}}'), {
+            constructor: StackExportError,
+            message: 'has a deployment.resources[0] without a "urn" and a "type"',
+        });
+    });
+});

@@ -1,0 +1,105 @@
+/**
+ * `npm run policy -- <stack export file> [--json <file>]`
+ *
+ * Runs the guarded-llm policy pack over a `pulumi stack export` file (or `-` for standard input), or over the offline
+ * plan's `--json` output, without the Pulumi CLI: what a deployed stack holds, judged by the same policies as
+ * `pulumi preview --policy-pack policy`. Prints the violations; with `--json`, also writes them as a JSON list of
+ * `{policy, enforcement, urn, message}`. Exits 1 when a mandatory policy is violated, 0 otherwise, and 2 on wrong
+ * usage or a file that cannot be read or is not a stack export.
+ */
+import * as fs from "fs";
+import type { Violation } from "./policyRunner";
+import { readStackExport, StackExportError } from "./stackExport";
+
+const USAGE = "usage: npm run policy -- <stack export file, or - for stdin> [--json <file>]";
+
+interface PolicyArgs {
+    file: string;
+    jsonFile?: string;
+}
+
+class UsageError extends Error {}
+
+function parseArgs(argv: string[]): PolicyArgs {
+    const files: string[] = [];
+    let jsonFile: string | undefined;
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        if (arg === "--json") {
+            const value = argv[++i];
+            if (value === undefined || value.startsWith("--")) throw new UsageError("--json needs a value");
+            jsonFile = value;
+        } else if (arg.startsWith("--")) {
+            throw new UsageError(`unknown argument "${arg}"`);
+        } else {
+            files.push(arg);
+        }
+    }
+    if (files.length !== 1) throw new UsageError("give exactly one stack export file");
+    return { file: files[0], jsonFile };
+}
+
+/** The violations as `--json` writes them. */
+function violationsJson(violations: readonly Violation[]) {
+    return violations.map((v) => ({
+        policy: v.policyName,
+        enforcement: v.enforcementLevel,
+        urn: v.urn ?? null,
+        message: v.message,
+    }));
+}
+
+/** Runs the command; returns the exit code. */
+async function main(argv: string[]): Promise<number> {
+    let args: PolicyArgs;
+    try {
+        args = parseArgs(argv);
+    } catch (e) {
+        if (!(e instanceof UsageError)) throw e;
+        console.error(`policy: ${e.message}\n${USAGE}`);
+        return 2;
+    }
+    let text: string;
+    try {
+        text = fs.readFileSync(args.file === "-" ? 0 : args.file, "utf8");
+    } catch (e) {
+        console.error(`policy: cannot read ${args.file}: ${(e as Error).message}`);
+        return 2;
+    }
+    let resources;
+    try {
+        resources = readStackExport(text);
+    } catch (e) {
+        if (!(e instanceof StackExportError)) throw e;
+        const name = args.file === "-" ? "standard input" : args.file;
+        console.error(`policy: ${name} ${e.message}`);
+        return 2;
+    }
+    // Loaded only now: the pack and the SDKs take most of the start-up time, which a usage error need not wait for.
+    const { formatViolations, hasMandatoryViolation, runPolicies } = await import("./policyRunner");
+    const violations = runPolicies(resources);
+    console.log(`Checked ${resources.length} resources of ${args.file}.`);
+    console.log(formatViolations(violations));
+    if (args.jsonFile !== undefined) {
+        try {
+            fs.writeFileSync(args.jsonFile, JSON.stringify(violationsJson(violations), null, 2) + "\n");
+        } catch (e) {
+            console.error(`policy: cannot write ${args.jsonFile}: ${(e as Error).message}`);
+            return 2;
+        }
+        console.log(`\nWrote ${args.jsonFile}`);
+    }
+    if (hasMandatoryViolation(violations)) {
+        console.error("policy: a mandatory policy is violated (see above)");
+        return 1;
+    }
+    return 0;
+}
+
+main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+        console.error(`policy: ${e instanceof Error ? e.message : String(e)}`);
+        process.exit(2);
+    },
+);
