@@ -285,6 +285,8 @@ export class GuardedLlmEndpoint extends pulumi.ComponentResource {
                 ...args.loadBalancer,
                 region,
                 project,
+                // A plain name, not the service's output: the load balancer, the templates and the extension are
+                // created while the model is pulled and the GPU revision starts, not after.
                 cloudRunService: this.ollama.serviceName,
                 securityPolicy: this.cloudArmor?.policy.selfLink ?? args.loadBalancer.securityPolicy,
             },

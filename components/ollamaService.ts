@@ -2,7 +2,7 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import * as time from "@pulumiverse/time";
 import { BUCKET_READ_ROLE, BUCKET_READ_WRITE_ROLE, grantBucketRole } from "./modelBucket";
-import { serviceAccountId, shortHash } from "./naming";
+import { boundedSlug, serviceAccountId, shortHash } from "./naming";
 import {
     MODEL_PULL_JOB_RETRIES,
     OLLAMA_SERVICE_NAME_LIMIT,
@@ -13,6 +13,9 @@ import {
 } from "./ollamaServiceArgs";
 import { componentType } from "./pure/resourceTypes";
 import { checkComponentArgs } from "./validation";
+
+/** Cloud Run service names: at most 49 lowercase letters, digits and hyphens, starting with a letter. */
+const CLOUD_RUN_SERVICE_NAME_LENGTH = 49;
 
 /** Minutes the pull job's create may take beyond its attempts: starting the execution, and its retry. */
 const PULL_TIMEOUT_MARGIN_MINUTES = 10;
@@ -41,8 +44,11 @@ export class OllamaService extends pulumi.ComponentResource {
     public readonly serviceAccount: gcp.serviceaccount.Account;
     /** The pull job's identity, with read-write access to the model bucket and nothing else. */
     public readonly pullServiceAccount: gcp.serviceaccount.Account;
-    /** The Cloud Run service name, for a serverless NEG. */
-    public readonly serviceName: pulumi.Output<string>;
+    /**
+     * The Cloud Run service's name, known before the service exists: a serverless NEG needs only the name, so a load
+     * balancer given this (not `service.name`) is built while the models are pulled and the GPU revision starts.
+     */
+    public readonly serviceName: string;
     /** The region everything here lives in. */
     public readonly region: string;
     /** The models declared for this service. */
@@ -53,6 +59,7 @@ export class OllamaService extends pulumi.ComponentResource {
         super(componentType("OllamaService"), name, {}, opts);
         const resolved = resolveOllamaServiceArgs(args);
         this.region = resolved.region;
+        this.serviceName = boundedSlug(name, CLOUD_RUN_SERVICE_NAME_LENGTH);
         this.models = [...resolved.models];
 
         this.serviceAccount = this.account(name, "run", "Ollama service (reads the model bucket)", resolved);
@@ -65,7 +72,7 @@ export class OllamaService extends pulumi.ComponentResource {
             this.afterPropagation(name, resolved, [readGrant, writeGrant]),
         );
         this.service = this.cloudRunService(name, resolved, [readGrant, this.pullJob]);
-        this.serviceName = this.service.name;
+
         this.registerOutputs({
             serviceName: this.serviceName,
             serviceAccountEmail: this.serviceAccount.email,
@@ -192,6 +199,8 @@ export class OllamaService extends pulumi.ComponentResource {
         return new gcp.cloudrunv2.Service(
             name,
             {
+                // Named, not auto-named, so that the name is known before the service exists (see serviceName).
+                name: this.serviceName,
                 project: args.project,
                 location: args.region,
                 // Stateless and rebuilt from code; protection would only block `pulumi destroy`.

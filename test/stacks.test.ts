@@ -292,3 +292,45 @@ describe("shipped stacks", () => {
         assert.match(t.containers[0].image, /^ollama\/ollama:\d+\.\d+\.\d+$/);
     });
 });
+
+describe("deploy order", () => {
+    /** The longest chain of one-after-another creations ending at each resource, counted in custom resources. */
+    function depths(r: Recorded): Map<string, number> {
+        const custom = new Map(r.all.filter((x) => x.custom).map((x) => [x.urn, x]));
+        const memo = new Map<string, number>();
+        const depth = (urn: string): number => {
+            if (memo.has(urn)) return memo.get(urn)!;
+            const deps = custom.get(urn)!.dependencies.filter((d) => custom.has(d));
+            const value = 1 + Math.max(0, ...deps.map(depth));
+            memo.set(urn, value);
+            return value;
+        };
+        for (const urn of custom.keys()) depth(urn);
+        return memo;
+    }
+    const LOAD_BALANCER = [
+        TYPES.networkEndpointGroup,
+        TYPES.backendService,
+        TYPES.urlMap,
+        TYPES.httpsProxy,
+        TYPES.forwardingRule,
+        TYPES.trafficExtension,
+        TYPES.projectIamMember,
+        TYPES.modelArmorTemplate,
+    ];
+
+    for (const stack of ["dev", "prod"]) {
+        it(`${stack}: the load balancer, templates and extension are at most 8 creations deep and never wait for the model pull`, async () => {
+            const r = await planOf(stack);
+            const depth = depths(r);
+            const job = r.one(TYPES.cloudRunJob);
+            for (const res of r.all.filter((x) => LOAD_BALANCER.includes(x.type as (typeof LOAD_BALANCER)[number]))) {
+                assert.ok(depth.get(res.urn)! <= 8, `${res.name} is ${depth.get(res.urn)} deep`);
+                assert.ok(!r.dependsOn(res, job), `${res.name} waits for the pull job`);
+            }
+            const service = r.one(TYPES.cloudRunService);
+            assert.ok(r.dependsOn(service, job), "the service still waits for the pull job");
+            assert.strictEqual(r.one(TYPES.networkEndpointGroup).inputs.cloudRun.service, service.inputs.name);
+        });
+    }
+});
