@@ -22,6 +22,20 @@ const PULL_TIMEOUT_MARGIN_MINUTES = 10;
 
 const MODEL_VOLUME = "ollama-model";
 
+/**
+ * The service's start: Ollama's server as the container's main process (`exec`, so that it receives Cloud Run's
+ * SIGTERM), and beside it a loader that waits for the server and loads each model given as an argument
+ * (`ollama run MODEL ""` loads a model without a prompt, Ollama FAQ "How can I preload a model"). With
+ * OLLAMA_KEEP_ALIVE=-1 it stays loaded. A failed preload is logged and leaves the model to load on first use.
+ */
+const SERVE_SCRIPT = [
+    "(",
+    "  until ollama list >/dev/null 2>&1; do sleep 1; done",
+    '  for model in "$@"; do ollama run "$model" "" >/dev/null 2>&1 && echo "preloaded $model" || echo "could not preload $model" >&2; done',
+    ") &",
+    "exec ollama serve",
+].join("\n");
+
 /** The pull job's script: start a local server, pull each model given as an argument, stop. */
 const PULL_SCRIPT = [
     "set -eu",
@@ -228,6 +242,12 @@ export class OllamaService extends pulumi.ComponentResource {
                     containers: [
                         {
                             image: args.image,
+                            ...(args.preloadModels.length > 0
+                                ? {
+                                      commands: ["/bin/sh", "-c", SERVE_SCRIPT, "ollama-serve"],
+                                      args: [...args.preloadModels],
+                                  }
+                                : {}),
                             ports: { containerPort: args.port, name: "http1" },
                             envs: [
                                 { name: "OLLAMA_HOST", value: `0.0.0.0:${args.port}` },
@@ -244,8 +264,10 @@ export class OllamaService extends pulumi.ComponentResource {
                                 limits: { cpu: String(args.cpu), memory: args.memory, "nvidia.com/gpu": "1" },
                             },
                             volumeMounts: [mount],
-                            // The port opens once the server is up; the window allows for a slow gcsfuse mount
-                            // and GPU driver start on a cold instance (Cloud Run caps period and delay at 240 s).
+                            // The port opens once the server is up, before a preloaded model is in GPU memory: Ollama
+                            // has no endpoint that says a model is loaded, so no probe can hold traffic back until
+                            // then (a request meanwhile waits for the load). The window allows for a slow gcsfuse
+                            // mount and GPU driver start on a cold instance (Cloud Run caps period and delay at 240 s).
                             startupProbe: {
                                 tcpSocket: { port: args.port },
                                 initialDelaySeconds: 0,

@@ -57,6 +57,12 @@ export interface OllamaServiceArgs {
     readonly modelsMountPath?: string;
     /** Ollama models pulled into the bucket before the service starts, e.g. `["gemma:2b"]`. @default [] */
     readonly models?: readonly string[];
+    /**
+     * Models each instance loads as soon as Ollama is up, before its first request (an instance started by scale-out
+     * begins loading at once); each one of `models`. `[]` loads on the first request instead.
+     * @default the first of `models`
+     */
+    readonly preloadModels?: readonly string[];
     /** gcsfuse flags for the model mount, without leading dashes. @default ["implicit-dirs"] */
     readonly modelMountOptions?: readonly string[];
     /** Settings of the model-pull job. @default see {@link ModelPullJobArgs} */
@@ -95,6 +101,7 @@ export const OLLAMA_SERVICE_ARG_KEYS = declareArgKeys<OllamaServiceArgs>()({
         "enableRunAppUrl",
         "insecureAllowAllIngress",
         "labels",
+        "preloadModels",
     ],
     codeOnly: ["region", "project", "modelBucketName"],
 });
@@ -150,6 +157,8 @@ export function resolveOllamaServiceArgs(args: OllamaServiceArgs): ResolvedOllam
         cpu: given.cpu ?? gpu.minCpu,
         memory: given.memory ?? `${gpu.minMemoryMi / 1024}Gi`,
         numParallel: given.numParallel ?? withDefaults.concurrency,
+        preloadModels:
+            given.preloadModels ?? (Array.isArray(withDefaults.models) ? withDefaults.models.slice(0, 1) : []),
         pullJob: { ...MODEL_PULL_JOB_DEFAULTS, ...definedOnly(given.pullJob) },
     };
 }
@@ -204,6 +213,18 @@ export function validateOllamaServiceArgs(args: OllamaServiceArgs, problems: Pro
     optional(args.port, (v) => problems.integer("port", v, 1, 65535));
     if (args.modelsMountPath !== undefined) validateMountPath(problems, "modelsMountPath", args.modelsMountPath);
     if (args.models !== undefined) validateModels(problems, args.models);
+    if (args.preloadModels !== undefined && problems.array("preloadModels", args.preloadModels)) {
+        const declared: readonly unknown[] = Array.isArray(resolved.models) ? resolved.models : [];
+        args.preloadModels.forEach((model, i) => {
+            if (!declared.includes(model)) {
+                problems.add(
+                    `preloadModels[${i}]`,
+                    model,
+                    `must be one of models (${declared.join(", ") || "none declared"})`,
+                );
+            }
+        });
+    }
     if (args.modelMountOptions !== undefined && problems.array("modelMountOptions", args.modelMountOptions)) {
         args.modelMountOptions.forEach((option, i) =>
             problems.matches(

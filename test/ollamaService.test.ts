@@ -61,6 +61,38 @@ describe("OllamaService", () => {
         assert.strictEqual(r.one(SERVICE).inputs.defaultUriDisabled, false);
     });
 
+    it("starts loading the first declared model as soon as Ollama is up, with the server as the main process", async () => {
+        const c = container(await build({ models: ["gemma:2b", "llama3.1:8b"] }));
+        assert.deepStrictEqual(c.commands.slice(0, 2), ["/bin/sh", "-c"]);
+        assert.match(c.commands[2], /until ollama list .*\n.*ollama run "\$model" ""/s);
+        assert.match(c.commands[2], /\nexec ollama serve$/);
+        assert.deepStrictEqual(c.args, ["gemma:2b"]);
+        assert.strictEqual(
+            c.startupProbe.tcpSocket.port,
+            11434,
+            "the port opens before the model is loaded: no probe can wait",
+        );
+        assert.deepStrictEqual(
+            container(await build({ models: ["gemma:2b", "phi3"], preloadModels: ["phi3", "gemma:2b"] })).args,
+            ["phi3", "gemma:2b"],
+        );
+        const none = container(await build({ models: ["gemma:2b"], preloadModels: [] }));
+        assert.deepStrictEqual([none.commands, none.args], [undefined, undefined], "the image's own entrypoint");
+    });
+
+    it("preloads only declared models", async () => {
+        const error = await refusal(
+            () =>
+                new OllamaService("llm", {
+                    region: "us-central1",
+                    modelBucketName: "b",
+                    models: ["gemma:2b"],
+                    preloadModels: ["phi3"],
+                }),
+        );
+        assertProblems(error, [["preloadModels[0]", "phi3"]]);
+    });
+
     it("mounts the model bucket read-only at OLLAMA_MODELS and keeps models loaded", async () => {
         const r = await build({ modelsMountPath: "/models" });
         const t = r.one(SERVICE).inputs.template;

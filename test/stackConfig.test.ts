@@ -63,7 +63,7 @@ describe("stack config validation", () => {
             }),
             [
                 'gcp:region: is required: the region of every resource, e.g. "us-central1"',
-                'guarded-llm:ollama.modles: unknown key (did you mean "models"?); known keys: image, gpuType, gpuZonalRedundancy, cpu, memory, concurrency, numParallel, timeoutSeconds, minInstances, maxInstances, port, modelsMountPath, models, modelMountOptions, pullJob, enableRunAppUrl, insecureAllowAllIngress, labels',
+                'guarded-llm:ollama.modles: unknown key (did you mean "models"?); known keys: image, gpuType, gpuZonalRedundancy, cpu, memory, concurrency, numParallel, timeoutSeconds, minInstances, maxInstances, port, modelsMountPath, models, modelMountOptions, pullJob, enableRunAppUrl, insecureAllowAllIngress, labels, preloadModels',
                 "guarded-llm:ollama.cpu = 2: nvidia-l4 needs at least 4 CPU",
                 'guarded-llm:ollama.memory = "16GB": must be a size in Mi or Gi, e.g. "16Gi"',
                 'guarded-llm:loadBalancer.proxySubnetCidr = "192.168.0.0/28": must be /26 or larger (a proxy-only subnet needs at least 64 addresses; Google recommends /23)',
