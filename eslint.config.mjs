@@ -59,6 +59,15 @@ export default defineConfig(
         },
     },
     {
+        // The TypeScript loader is plain CommonJS: it runs before any TypeScript can.
+        files: ["tools/register.js"],
+        languageOptions: {
+            sourceType: "commonjs",
+            globals: { require: "readonly", module: "readonly", __dirname: "readonly", process: "readonly" },
+        },
+        rules: { "@typescript-eslint/no-require-imports": "off" },
+    },
+    {
         files: ["test/**/*.ts"],
         rules: {
             // Tests hand a `require` shim to the README example they run, which loads modules by name.

@@ -1,4 +1,4 @@
-import * as gcp from "@pulumi/gcp";
+import * as gcp from "./gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { parseCidr } from "./pure/cidr";
 import { componentType } from "./pure/resourceTypes";

@@ -2,7 +2,7 @@
  * TLS of the load balancer's HTTPS proxy: the three ways to get a certificate, their checks, and the resources each
  * needs (docs/platform-facts.md#regional-load-balancer).
  */
-import * as gcp from "@pulumi/gcp";
+import * as gcp from "./gcp";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { PEM_CERTIFICATE_CHAIN, PEM_PRIVATE_KEY } from "./pure/pem";

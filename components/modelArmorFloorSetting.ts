@@ -1,4 +1,4 @@
-import * as gcp from "@pulumi/gcp";
+import * as gcp from "./gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { filterConfigOf, validateModelArmorFilters } from "./modelArmorFilters";
 import { MODEL_ARMOR_FILTER_KEYS, ModelArmorFilterOverrides } from "./modelArmorPresets";

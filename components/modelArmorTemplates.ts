@@ -1,4 +1,4 @@
-import * as gcp from "@pulumi/gcp";
+import * as gcp from "./gcp";
 import type * as gcpInput from "@pulumi/gcp/types/input";
 import * as pulumi from "@pulumi/pulumi";
 import { filterConfigOf, validateModelArmorFilters } from "./modelArmorFilters";

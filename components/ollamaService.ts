@@ -1,4 +1,4 @@
-import * as gcp from "@pulumi/gcp";
+import * as gcp from "./gcp";
 import * as pulumi from "@pulumi/pulumi";
 import * as time from "@pulumiverse/time";
 import { BUCKET_READ_ROLE, BUCKET_READ_WRITE_ROLE, grantBucketRole } from "./modelBucket";

@@ -2,7 +2,7 @@
  * The proxy-only subnet every Envoy-based regional load balancer of a VPC and region shares: created here with a
  * range, or an existing one reused (docs/platform-facts.md#regional-load-balancer).
  */
-import * as gcp from "@pulumi/gcp";
+import * as gcp from "./gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { alignedIpv4, AUTO_MODE_RANGE, isAligned, overlaps, parseCidr } from "./pure/cidr";
 import { Problems } from "./validation";

@@ -3,6 +3,7 @@
  * any program code loads), and helpers to build something and read back what it registered.
  */
 import * as assert from "assert";
+import { spawn } from "child_process";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigurationError } from "../components/validation";
@@ -12,6 +13,35 @@ import { readStackFile } from "../tools/stackFile";
 import { CATALOGUED_TEXTS } from "./fixtures/errorCatalogue";
 
 export const runtime = installRecordingRuntime("guarded-llm", "test");
+
+/** The TypeScript loader the tests, the plan and the policy CLI run under (package.json, .mocharc.json). */
+export const TS_LOADER = path.join(__dirname, "..", "tools", "register.js");
+
+/** What a command-line tool answered. */
+export interface CliResult {
+    status: number | null;
+    stdout: string;
+    stderr: string;
+}
+
+/**
+ * Runs one of the repository's command-line tools (`tools/<script>.ts`) as its npm script does, without npm's banner,
+ * in a child process that the caller can run alongside others.
+ */
+export function runCli(script: string, args: readonly string[], input?: string): Promise<CliResult> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, ["-r", TS_LOADER, path.join("tools", `${script}.ts`), ...args], {
+            cwd: path.join(__dirname, ".."),
+        });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d) => (stdout += d));
+        child.stderr.on("data", (d) => (stderr += d));
+        child.on("error", reject);
+        child.on("close", (status) => resolve({ status, stdout, stderr }));
+        child.stdin.end(input ?? "");
+    });
+}
 
 /** Where the shipped stack files are. */
 export const STACKS_DIR = path.join(__dirname, "..", "stacks");

@@ -1,5 +1,4 @@
 import * as assert from "assert";
-import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -8,18 +7,11 @@ import { ModelBucket } from "../components";
 import { buildPlan, toStackExport } from "../tools/planner";
 import { renderPlan, renderTree } from "../tools/renderPlan";
 import { readStackFile } from "../tools/stackFile";
-import { record, runtime, shippedPlan } from "./harness";
+import { CliResult, record, runCli, runtime, shippedPlan } from "./harness";
 import { TYPES } from "../components/pure/resourceTypes";
 
 const ROOT = path.join(__dirname, "..");
 const devFile = () => readStackFile(path.join(ROOT, "stacks", "Pulumi.dev.yaml"));
-
-function runPlanCli(...args: string[]) {
-    return spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/plan.ts", ...args], {
-        cwd: ROOT,
-        encoding: "utf8",
-    });
-}
 
 describe("offline plan", () => {
     it("prints the resources as a tree under the stack, with key settings", async () => {
@@ -108,34 +100,6 @@ describe("offline plan", () => {
         assert.doesNotMatch(text, /routeTable:/, "the route table has its own section");
     });
 
-    it("CLI: runs the dev stack and writes the JSON plan", () => {
-        const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "dev.json");
-        const stdout = execFileSync(
-            process.execPath,
-            ["-r", "ts-node/register/transpile-only", "tools/plan.ts", "--stack", "dev", "--json", out],
-            { cwd: ROOT, encoding: "utf8" },
-        );
-        assert.match(stdout, /gcp:cloudrunv2\/service:Service dev-ollama/);
-        assert.strictEqual(JSON.parse(fs.readFileSync(out, "utf8")).version, 3);
-    });
-
-    it("CLI: an invalid config exits 1 with every problem, no stack trace and no plan file", () => {
-        const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "broken.json");
-        const result = runPlanCli("--config-file", "test/fixtures/Pulumi.broken.yaml", "--json", out);
-        assert.strictEqual(result.status, 1);
-        assert.strictEqual(result.stdout, "");
-        assert.deepStrictEqual(result.stderr.trim().split("\n").slice(1), [
-            '  gcp:region: is required: the region of every resource, e.g. "us-central1"',
-            '  guarded-llm:ollama.modles: unknown key (did you mean "models"?); known keys: image, gpuType, gpuZonalRedundancy, cpu, memory, concurrency, numParallel, timeoutSeconds, minInstances, maxInstances, port, modelsMountPath, models, modelMountOptions, pullJob, enableRunAppUrl, insecureAllowAllIngress, labels, preloadModels',
-            "  guarded-llm:ollama.cpu = 2: nvidia-l4 needs at least 4 CPU",
-            '  guarded-llm:ollama.memory = "16GB": must be a size in Mi or Gi, e.g. "16Gi"',
-            '  guarded-llm:loadBalancer.proxySubnetCidr: is required unless proxySubnet names the proxy-only subnet that already exists in this VPC and region (only one may exist); Google recommends a /23, e.g. "192.168.16.0/23"',
-            '  guarded-llm:loadBalancer.tls: is required: { mode: "managed", domains: [...] } or { mode: "provided" } in production, { mode: "self-signed" } for development only',
-        ]);
-        assert.doesNotMatch(result.stderr, /\n\s+at /);
-        assert.ok(!fs.existsSync(out));
-    });
-
     it("runs the policy pack: both shipped stacks pass every mandatory policy", async () => {
         for (const stack of ["dev", "prod"]) {
             const plan = await shippedPlan(stack);
@@ -168,9 +132,50 @@ describe("offline plan", () => {
             ["model-armor-prompt-injection-on"],
         );
     });
+});
 
-    it("CLI: a mandatory violation prints the plan and the violation, and exits 1", () => {
-        const result = runPlanCli("--config-file", "test/fixtures/Pulumi.failopen.yaml");
+describe("offline plan CLI (npm run plan)", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
+    const devJson = path.join(dir, "dev.json");
+    const brokenJson = path.join(dir, "broken.json");
+    // Each run loads the SDK in a child process. They start when mocha loads this file, so that they run beside the
+    // in-process tests rather than after them.
+    const started = Promise.all([
+        runCli("plan", ["--stack", "dev", "--json", devJson]),
+        runCli("plan", ["--config-file", "test/fixtures/Pulumi.broken.yaml", "--json", brokenJson]),
+        runCli("plan", ["--config-file", "test/fixtures/Pulumi.failopen.yaml"]),
+        runCli("plan", ["--stack"]),
+    ]);
+    let runs: Record<"dev" | "broken" | "failOpen" | "usage", CliResult>;
+    before(async () => {
+        const [dev, broken, failOpen, usage] = await started;
+        runs = { dev, broken, failOpen, usage };
+    });
+
+    it("runs the dev stack and writes the JSON plan", () => {
+        assert.strictEqual(runs.dev.status, 0, runs.dev.stderr);
+        assert.match(runs.dev.stdout, /gcp:cloudrunv2\/service:Service dev-ollama/);
+        assert.strictEqual(JSON.parse(fs.readFileSync(devJson, "utf8")).version, 3);
+    });
+
+    it("exits 1 on an invalid config with every problem, no stack trace and no plan file", () => {
+        const result = runs.broken;
+        assert.strictEqual(result.status, 1);
+        assert.strictEqual(result.stdout, "");
+        assert.deepStrictEqual(result.stderr.trim().split("\n").slice(1), [
+            '  gcp:region: is required: the region of every resource, e.g. "us-central1"',
+            '  guarded-llm:ollama.modles: unknown key (did you mean "models"?); known keys: image, gpuType, gpuZonalRedundancy, cpu, memory, concurrency, numParallel, timeoutSeconds, minInstances, maxInstances, port, modelsMountPath, models, modelMountOptions, pullJob, enableRunAppUrl, insecureAllowAllIngress, labels, preloadModels',
+            "  guarded-llm:ollama.cpu = 2: nvidia-l4 needs at least 4 CPU",
+            '  guarded-llm:ollama.memory = "16GB": must be a size in Mi or Gi, e.g. "16Gi"',
+            '  guarded-llm:loadBalancer.proxySubnetCidr: is required unless proxySubnet names the proxy-only subnet that already exists in this VPC and region (only one may exist); Google recommends a /23, e.g. "192.168.16.0/23"',
+            '  guarded-llm:loadBalancer.tls: is required: { mode: "managed", domains: [...] } or { mode: "provided" } in production, { mode: "self-signed" } for development only',
+        ]);
+        assert.doesNotMatch(result.stderr, /\n\s+at /);
+        assert.ok(!fs.existsSync(brokenJson));
+    });
+
+    it("prints the plan and the violation, and exits 1, when a mandatory policy is violated", () => {
+        const result = runs.failOpen;
         assert.strictEqual(result.status, 1);
         assert.match(
             result.stdout,
@@ -179,8 +184,8 @@ describe("offline plan", () => {
         assert.match(result.stderr, /plan: a mandatory policy is violated/);
     });
 
-    it("CLI: wrong usage exits 2 with the usage line", () => {
-        const result = runPlanCli("--stack");
+    it("exits 2 with the usage line on wrong usage", () => {
+        const result = runs.usage;
         assert.strictEqual(result.status, 2);
         assert.match(result.stderr, /--stack needs a value\nusage: npm run plan/);
     });

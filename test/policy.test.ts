@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import * as gcp from "@pulumi/gcp";
+import * as gcp from "../components/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import {

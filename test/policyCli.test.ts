@@ -1,5 +1,4 @@
 import * as assert from "assert";
-import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -8,7 +7,7 @@ import { SECRET } from "../components/pure/values";
 import { toStackExport } from "../tools/planner";
 import { formatViolations, runPolicies } from "../tools/policyRunner";
 import { readStackExport, StackExportError } from "../tools/stackExport";
-import { shippedPlan } from "./harness";
+import { CliResult, runCli, shippedPlan } from "./harness";
 
 const ROOT = path.join(__dirname, "..");
 const EXPORTS = path.join("test", "fixtures", "exports");
@@ -16,32 +15,6 @@ const EXPORTS = path.join("test", "fixtures", "exports");
 const DEPLOYED = path.join(EXPORTS, "dev-deployed.json");
 /** A stack with a public bucket ACL (mandatory) and an INSPECT_ONLY template (advisory). */
 const VIOLATING = path.join(EXPORTS, "violating.json");
-
-interface CliResult {
-    status: number | null;
-    stdout: string;
-    stderr: string;
-}
-
-/** Runs `npm run policy -- ...args` as the script does, without npm's banner. */
-function runPolicyCli(args: string[], input?: string): Promise<CliResult> {
-    return new Promise((resolve, reject) => {
-        const child = spawn(
-            process.execPath,
-            ["-r", "ts-node/register/transpile-only", "tools/policyCli.ts", ...args],
-            {
-                cwd: ROOT,
-            },
-        );
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d) => (stdout += d));
-        child.stderr.on("data", (d) => (stderr += d));
-        child.on("error", reject);
-        child.on("close", (status) => resolve({ status, stdout, stderr }));
-        child.stdin.end(input ?? "");
-    });
-}
 
 const readFixture = (file: string) => readStackExport(fs.readFileSync(path.join(ROOT, file), "utf8"));
 
@@ -58,23 +31,24 @@ describe("policy CLI (npm run policy)", () => {
     const planFile = path.join(dir, "dev-plan.json");
     const violationsFile = path.join(dir, "violations.json");
     const notJson = path.join(dir, "broken.json");
-    // The CLI runs in parallel child processes, started once: each takes about two seconds to load the pack.
+    // The CLI runs in child processes, started when mocha loads this file so that they run beside the in-process
+    // tests; only the run over the plan waits for the plan.
+    fs.writeFileSync(notJson, '{"version": 3, "deployment": {');
+    const cases: Record<string, [string[], string?]> = {
+        deployed: [[DEPLOYED]],
+        violating: [[VIOLATING, "--json", violationsFile]],
+        noFile: [[]],
+        unknownFlag: [[DEPLOYED, "--stack", "dev"]],
+        missing: [[path.join(dir, "missing.json")]],
+        notJson: [[notJson]],
+        stdinNotExport: [["-"], '{"version": 3, "deployment": {"resources": {}}}'],
+    };
+    const started = Promise.all(Object.values(cases).map(([args, input]) => runCli("policyCli", args, input)));
     let runs: Record<string, CliResult>;
     before(async () => {
         fs.writeFileSync(planFile, JSON.stringify(toStackExport(await shippedPlan("dev"))));
-        fs.writeFileSync(notJson, '{"version": 3, "deployment": {');
-        const cases: Record<string, [string[], string?]> = {
-            deployed: [[DEPLOYED]],
-            plan: [[planFile]],
-            violating: [[VIOLATING, "--json", violationsFile]],
-            noFile: [[]],
-            unknownFlag: [[DEPLOYED, "--stack", "dev"]],
-            missing: [[path.join(dir, "missing.json")]],
-            notJson: [[notJson]],
-            stdinNotExport: [["-"], '{"version": 3, "deployment": {"resources": {}}}'],
-        };
-        const results = await Promise.all(Object.values(cases).map(([args, input]) => runPolicyCli(args, input)));
-        runs = Object.fromEntries(Object.keys(cases).map((name, i) => [name, results[i]]));
+        const [results, plan] = await Promise.all([started, runCli("policyCli", [planFile])]);
+        runs = { ...Object.fromEntries(Object.keys(cases).map((name, i) => [name, results[i]])), plan };
     });
 
     it("judges a deployed stack's export, references resolved through outputs' self links and names alone", () => {

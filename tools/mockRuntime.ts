@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import * as debuggable from "@pulumi/pulumi/runtime/debuggable";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import { GET_PROJECT_INVOKE, TYPES } from "../components/pure/resourceTypes";
 import { SECRET, UNKNOWN } from "../components/pure/values";
@@ -232,6 +233,7 @@ export interface RecordingRuntime {
  * engine to send them to, and would print them to the console.
  */
 export function installRecordingRuntime(project = "guarded-llm", stack = "dev"): RecordingRuntime {
+    skipSdkStackTraces();
     const recorded = new Map<string, RecordedResource>();
     let warnings: Promise<RecordedWarning>[] = [];
     const activate = (stackName: string) => {
@@ -256,6 +258,33 @@ export function installRecordingRuntime(project = "guarded-llm", stack = "dev"):
             activate(nextStack);
         },
     };
+}
+
+/**
+ * Most of a mock run went to stack traces the mock never reads: the SDK captures one for every promise it tracks
+ * (`debuggablePromise`, about 75 per resource, kept for its leak report) and a full-depth one per resource for its
+ * source position, each run through source maps. Both are skipped here; errors the program throws keep their
+ * message and stack. The SDK's own module objects are patched, as its modules call each other through them.
+ */
+let stackTracesSkipped = false;
+function skipSdkStackTraces(): void {
+    if (stackTracesSkipped) return;
+    stackTracesSkipped = true;
+    const tracked = debuggable as unknown as { debuggablePromise?: (...args: unknown[]) => unknown };
+    const track = tracked.debuggablePromise;
+    if (typeof track === "function") {
+        tracked.debuggablePromise = (...args: unknown[]) => {
+            const limit = Error.stackTraceLimit;
+            Error.stackTraceLimit = 0;
+            try {
+                return track(...args);
+            } finally {
+                Error.stackTraceLimit = limit;
+            }
+        };
+    }
+    const resource = pulumi.Resource as unknown as { callsites?: () => unknown[] };
+    if (typeof resource.callsites === "function") resource.callsites = () => [];
 }
 
 /** Waits until every registration the program started has reached the mock monitor. */

@@ -7,12 +7,6 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { ConfigurationError, formatProblem } from "../components/validation";
-import { installRecordingRuntime } from "./mockRuntime";
-import { buildPlan, toStackExport } from "./planner";
-import { hasMandatoryViolation } from "./policyRunner";
-import { renderPlan } from "./renderPlan";
-import { readStackFile } from "./stackFile";
 
 const USAGE = "usage: npm run plan -- (--stack <name> | --config-file <path>) [--json <file>]";
 
@@ -57,6 +51,13 @@ async function main(): Promise<number> {
         console.error(`plan: ${e.message}\n${USAGE}`);
         return 2;
     }
+    // Loaded only now: wrong usage is answered without loading the Pulumi SDK.
+    const { ConfigurationError, formatProblem } = await import("../components/validation");
+    const { installRecordingRuntime } = await import("./mockRuntime");
+    const { buildPlan, toStackExport } = await import("./planner");
+    const { hasMandatoryViolation } = await import("./policyRunner");
+    const { renderPlan } = await import("./renderPlan");
+    const { readStackFile } = await import("./stackFile");
     const runtime = installRecordingRuntime("guarded-llm", args.stack);
     try {
         const plan = await buildPlan(runtime, args.stack, readStackFile(args.configFile));
