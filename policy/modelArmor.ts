@@ -55,7 +55,7 @@ const readSettings = (extension: Props, location: unknown) =>
     decodeModelArmorSettings(valueAt(extension, "metadata.model_armor_settings"), location);
 
 const SETTINGS_FIX =
-    "Fix: let ModelArmorTrafficExtension write it from ModelArmorPolicy's promptTemplateId and responseTemplateId, " +
+    "Fix: let ModelArmorTrafficExtension write it from ModelArmorTemplates's promptTemplateId and responseTemplateId, " +
     'or set it to JSON.stringify([{ model: "default", user_prompt_template_id: ' +
     '"projects/P/locations/REGION/templates/PROMPT", model_response_template_id: ' +
     '"projects/P/locations/REGION/templates/RESPONSE" }]) with REGION the extension\'s location.';
@@ -187,6 +187,29 @@ function templateAt(path: string, templates: readonly StackResource[]): StackRes
     return matches.length === 1 ? matches[0] : matches.find((t) => t.props.project === project);
 }
 
+/**
+ * Each template of the stack that a traffic extension applies under `key` (prompts or responses), once, with the
+ * path it is named by and the extension that names it. Templates outside the stack cannot be read and are skipped.
+ */
+function* appliedTemplates(
+    stack: StackView,
+    key: string,
+): Generator<{ path: string; template: StackResource; by: StackResource }> {
+    const templates = stack.ofType(TYPES.modelArmorTemplate);
+    const seen = new Set<string>();
+    for (const trafficExtension of stack.ofType(TYPES.trafficExtension)) {
+        for (const { props: extension } of modelArmorExtensionsOf(trafficExtension.props)) {
+            for (const entry of readSettings(extension, trafficExtension.props.location)?.entries ?? []) {
+                const path = entry[key];
+                const template = TEMPLATE_PATH.test(String(path)) ? templateAt(path, templates) : undefined;
+                if (template === undefined || seen.has(template.urn)) continue;
+                seen.add(template.urn);
+                yield { path, template, by: trafficExtension };
+            }
+        }
+    }
+}
+
 export const modelArmorPromptInjectionOn: StackValidationPolicy = {
     name: "model-armor-prompt-injection-on",
     description:
@@ -196,30 +219,16 @@ export const modelArmorPromptInjectionOn: StackValidationPolicy = {
     // Settings that are unknown during the first preview (template ids not created yet) are checked at the end of
     // `pulumi up`; templates outside the stack cannot be read and are not reported.
     validateStack: (args, report) => {
-        const stack = new StackView(args.resources);
-        const templates = stack.ofType(TYPES.modelArmorTemplate);
-        const reported = new Set<string>();
-        for (const trafficExtension of stack.ofType(TYPES.trafficExtension)) {
-            for (const { props: extension } of modelArmorExtensionsOf(trafficExtension.props)) {
-                for (const entry of readSettings(extension, trafficExtension.props.location)?.entries ?? []) {
-                    const path = entry[PROMPT_TEMPLATE_KEY];
-                    const template = TEMPLATE_PATH.test(String(path)) ? templateAt(path, templates) : undefined;
-                    if (template === undefined || reported.has(template.urn)) continue;
-                    const enforcement = valueAt(
-                        template.props,
-                        "filterConfig.piAndJailbreakFilterSettings.filterEnforcement",
-                    );
-                    if (!isKnown(enforcement) || enforcement === "ENABLED") continue;
-                    reported.add(template.urn);
-                    report(
-                        `template ${quote(path)} screens prompts (${PROMPT_TEMPLATE_KEY} of ${trafficExtension.name}) but its ` +
-                            `prompt injection and jailbreak filter is ${quote(enforcement)}. Fix: set ` +
-                            "guarded-llm:modelArmor.prompt.piAndJailbreak.enabled to true (ModelArmorPolicy " +
-                            'args.prompt.piAndJailbreak), i.e. filterConfig.piAndJailbreakFilterSettings.filterEnforcement: "ENABLED".',
-                        template.urn,
-                    );
-                }
-            }
+        for (const { path, template, by } of appliedTemplates(new StackView(args.resources), PROMPT_TEMPLATE_KEY)) {
+            const enforcement = valueAt(template.props, "filterConfig.piAndJailbreakFilterSettings.filterEnforcement");
+            if (!isKnown(enforcement) || enforcement === "ENABLED") continue;
+            report(
+                `template ${quote(path)} screens prompts (${PROMPT_TEMPLATE_KEY} of ${by.name}) but its ` +
+                    `prompt injection and jailbreak filter is ${quote(enforcement)}. Fix: set ` +
+                    "guarded-llm:modelArmor.prompt.piAndJailbreak.enabled to true (ModelArmorTemplates " +
+                    'args.prompt.piAndJailbreak), i.e. filterConfig.piAndJailbreakFilterSettings.filterEnforcement: "ENABLED".',
+                template.urn,
+            );
         }
     },
 };
@@ -493,26 +502,15 @@ export const modelArmorResponseTemplateFiltersOn: StackValidationPolicy = {
         "turns on at least one filter (RAI, prompt injection and jailbreak, malicious URIs or SDP).",
     enforcementLevel: "advisory",
     validateStack: (args, report) => {
-        const stack = new StackView(args.resources);
-        const templates = stack.ofType(TYPES.modelArmorTemplate);
-        const reported = new Set<string>();
-        for (const trafficExtension of stack.ofType(TYPES.trafficExtension)) {
-            for (const { props: extension } of modelArmorExtensionsOf(trafficExtension.props)) {
-                for (const entry of readSettings(extension, trafficExtension.props.location)?.entries ?? []) {
-                    const path = entry[RESPONSE_TEMPLATE_KEY];
-                    const template = TEMPLATE_PATH.test(String(path)) ? templateAt(path, templates) : undefined;
-                    if (template === undefined || reported.has(template.urn)) continue;
-                    if (allFiltersOff(template.props) !== true) continue;
-                    reported.add(template.urn);
-                    report(
-                        `template ${quote(path)} screens responses (${RESPONSE_TEMPLATE_KEY} of ` +
-                            `${trafficExtension.name}) but turns every filter off: the callout costs latency and quota ` +
-                            "and blocks nothing. Fix: turn on the filters responses need (guarded-llm:modelArmor." +
-                            "response: raiFilters, maliciousUri, sdp), e.g. with the recommended preset.",
-                        template.urn,
-                    );
-                }
-            }
+        for (const { path, template, by } of appliedTemplates(new StackView(args.resources), RESPONSE_TEMPLATE_KEY)) {
+            if (allFiltersOff(template.props) !== true) continue;
+            report(
+                `template ${quote(path)} screens responses (${RESPONSE_TEMPLATE_KEY} of ${by.name}) but turns every ` +
+                    "filter off: the callout costs latency and quota and blocks nothing. Fix: turn on the filters " +
+                    "responses need (guarded-llm:modelArmor.response: raiFilters, maliciousUri, sdp), e.g. with the " +
+                    "recommended preset.",
+                template.urn,
+            );
         }
     },
 };

@@ -6,21 +6,8 @@ import { readStackFile } from "../tools/stackFile";
 import { envOf, Recorded, shippedPlan, STACKS_DIR } from "./harness";
 import { EXTENSION_METADATA_LIMIT } from "../components/pure/modelArmorSettings";
 import { TYPES } from "../components/pure/resourceTypes";
+import { PROBE_PATHS } from "../components/pure/routeTable";
 
-const REFUSED_PATHS = [
-    "/api/pull",
-    "/api/delete",
-    "/api/create",
-    "/api/push",
-    "/api/copy",
-    "/api/blobs/x",
-    "/api/show",
-    "/api/generate",
-    "/api/chat",
-    "/",
-    "/debug/pprof/",
-    "/v1/chat/completions/x",
-];
 const STACK_FILES = fs.readdirSync(STACKS_DIR).filter((f) => /^Pulumi\..+\.yaml$/.test(f));
 
 async function planOf(stack: string): Promise<Recorded> {
@@ -59,7 +46,7 @@ describe("shipped stacks", () => {
                 for (const path of ["/v1/chat/completions", "/v1/completions"]) {
                     assert.strictEqual(routeRequest(urlMap, path).kind, "backend", path);
                 }
-                for (const path of REFUSED_PATHS) {
+                for (const path of PROBE_PATHS) {
                     assert.strictEqual(routeRequest(urlMap, path).kind, "refused", path);
                 }
             });
