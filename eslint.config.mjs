@@ -42,6 +42,8 @@ const COMPONENTS_MESSAGE =
     "components/ may not import policy/, tools/, stacks/ or test/: they depend on components, not the other way round";
 const STACKS_MESSAGE =
     "stacks/ may not import tools/, test/ or policy/: the deployed program depends on components only";
+const CLIENT_MESSAGE =
+    "client/ is for the applications that call the endpoint: it may import only its own files and its packages";
 const TOOLS_MESSAGE = "tools/ may not import test/: tests depend on tools, not the other way round";
 
 export default defineConfig(
@@ -118,6 +120,10 @@ export default defineConfig(
     {
         files: ["tools/**/*.ts"],
         rules: restrictImports({ group: ["../test", "../test/**"], message: TOOLS_MESSAGE }),
+    },
+    {
+        files: ["client/**/*.ts"],
+        rules: restrictImports({ group: ["../**"], message: CLIENT_MESSAGE }),
     },
     prettier,
 );

@@ -3,6 +3,8 @@
 export * as certificatemanager from "@pulumi/gcp/certificatemanager";
 export * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
 export * as compute from "@pulumi/gcp/compute";
+export * as dns from "@pulumi/gcp/dns";
+export * as iap from "@pulumi/gcp/iap";
 export * as modelarmor from "@pulumi/gcp/modelarmor";
 export * as networkservices from "@pulumi/gcp/networkservices";
 export * as organizations from "@pulumi/gcp/organizations";

@@ -45,6 +45,11 @@ export interface ModelArmorTrafficExtensionArgs extends ScreeningOptions {
     readonly region: string;
     /** Project of the load balancer. @default the provider's project (`gcp:project`) */
     readonly project?: pulumi.Input<string>;
+    /**
+     * The load balancer's scheme (`RegionalHttpsLoadBalancer.loadBalancingScheme`): `INTERNAL_MANAGED` for an internal
+     * one. @default "EXTERNAL_MANAGED"
+     */
+    readonly loadBalancingScheme?: "EXTERNAL_MANAGED" | "INTERNAL_MANAGED";
     /** Self link of the HTTPS forwarding rule (`RegionalHttpsLoadBalancer.httpsForwardingRule.selfLink`). */
     readonly forwardingRuleSelfLink: pulumi.Input<string>;
     /** Full path of the prompt template (`ModelArmorTemplates.promptTemplateId`), never a hand-typed id. */
@@ -80,6 +85,7 @@ const TRAFFIC_EXTENSION_ARG_KEYS = declareArgKeys<ModelArmorTrafficExtensionArgs
         "timeout",
         "region",
         "project",
+        "loadBalancingScheme",
         "forwardingRuleSelfLink",
         "promptTemplateId",
         "responseTemplateId",
@@ -121,6 +127,9 @@ export function validateModelArmorTrafficExtensionArgs(args: ModelArmorTrafficEx
         problems.add("region", args.region, MODEL_ARMOR_REGION_EXPECTED);
     }
     validateScreeningOptions(args, problems);
+    if (args.loadBalancingScheme !== undefined) {
+        problems.oneOf("loadBalancingScheme", args.loadBalancingScheme, ["EXTERNAL_MANAGED", "INTERNAL_MANAGED"]);
+    }
     if (args.grantServiceAgentRoles !== undefined)
         problems.boolean("grantServiceAgentRoles", args.grantServiceAgentRoles);
     if (problems.array("screenedPaths", args.screenedPaths)) {
@@ -186,7 +195,7 @@ export class ModelArmorTrafficExtension extends pulumi.ComponentResource {
             {
                 project: args.project,
                 location: args.region,
-                loadBalancingScheme: "EXTERNAL_MANAGED",
+                loadBalancingScheme: args.loadBalancingScheme ?? "EXTERNAL_MANAGED",
                 forwardingRules: [args.forwardingRuleSelfLink],
                 extensionChains: [
                     {

@@ -13,6 +13,14 @@ import { classifyOllamaPath, KNOWN_OLLAMA_PATHS, OLLAMA_PATHS } from "./pure/oll
 import { componentType } from "./pure/resourceTypes";
 import { routeTable, RouteTableRow } from "./pure/routeTable";
 import { checkComponentArgs, declareArgKeys, definedOnly, didYouMean, Problems } from "./validation";
+import {
+    ACCESS_REQUIRED,
+    AccessArgs,
+    grantIapAccess,
+    loadBalancingSchemeOf,
+    validateAccess,
+    whoMayCall,
+} from "./access";
 
 /** The SSL policy of the HTTPS proxy. */
 export interface SslPolicyArgs {
@@ -33,9 +41,14 @@ export interface RegionalHttpsLoadBalancerArgs extends ProxySubnetArgs {
     readonly project?: pulumi.Input<string>;
     /** Name of the Cloud Run service behind the load balancer (e.g. `OllamaService.serviceName`). */
     readonly cloudRunService: pulumi.Input<string>;
+    /**
+     * Who may call: `{ mode: "iap", accessors }`, `{ mode: "internal", subnet }` or `{ mode: "public" }`. No default:
+     * a public endpoint must be chosen explicitly.
+     */
+    readonly access: AccessArgs;
     /** VPC of the forwarding rules and the proxy-only subnet: a name or a self link. @default "default" */
     readonly network?: pulumi.Input<string>;
-    /** Network tier of the address and the forwarding rules. @default "PREMIUM" */
+    /** Network tier of the address and the forwarding rules (external load balancers only). @default "PREMIUM" */
     readonly networkTier?: "PREMIUM" | "STANDARD";
     /**
      * How the HTTPS proxy gets its certificate. No default: `self-signed` teaches clients to skip certificate
@@ -80,7 +93,7 @@ export const REGIONAL_HTTPS_LOAD_BALANCER_ARG_KEYS = declareArgKeys<RegionalHttp
         "retainAddressOnDelete",
         "securityPolicy",
     ],
-    codeOnly: ["region", "project", "cloudRunService"],
+    codeOnly: ["region", "project", "cloudRunService", "access"],
 });
 const SSL_POLICY_ARG_KEYS = declareArgKeys<SslPolicyArgs>()({ config: ["profile", "minTlsVersion"], codeOnly: [] });
 
@@ -115,6 +128,7 @@ export function resolveRegionalHttpsLoadBalancerArgs(
         ...given,
         region: args.region,
         cloudRunService: args.cloudRunService,
+        access: args.access,
         tls: args.tls,
         sslPolicy: { ...REGIONAL_HTTPS_LOAD_BALANCER_DEFAULTS.sslPolicy, ...definedOnly(given.sslPolicy) },
     };
@@ -154,7 +168,18 @@ export function validateRegionalHttpsLoadBalancerArgs(args: RegionalHttpsLoadBal
         );
     }
     validateProxySubnet(args, problems, regionValid);
-    if (args.networkTier !== undefined) problems.oneOf("networkTier", args.networkTier, NETWORK_TIERS);
+    if (args.access === undefined) {
+        problems.add("access", undefined, ACCESS_REQUIRED);
+    } else if (problems.object("access", args.access)) {
+        validateAccess(args.access, problems.under("access."), args.region);
+    }
+    if (args.networkTier !== undefined && args.access?.mode === "internal") {
+        problems.add(
+            "networkTier",
+            args.networkTier,
+            "applies only to external load balancers (access.mode iap or public)",
+        );
+    } else if (args.networkTier !== undefined) problems.oneOf("networkTier", args.networkTier, NETWORK_TIERS);
     if (args.tls === undefined) {
         problems.add(
             "tls",
@@ -262,6 +287,11 @@ export function regionalHttpsLoadBalancerWarnings(args: RegionalHttpsLoadBalance
         return [];
     });
     warnings.push(...proxySubnetWarnings(resolved.network, resolved.proxySubnetCidr));
+    if (resolved.access?.mode === "public") {
+        warnings.push(
+            "access.mode public: anyone on the internet may call the allowed paths, with no client identity; add guarded-llm:cloudArmor's source allowlist and throttle, or use iap or internal",
+        );
+    }
     if (resolved.tls?.mode === "self-signed") {
         warnings.push(
             `tls.mode self-signed: clients must trust the certificate for ${SELF_SIGNED_SUBJECT.commonName} explicitly or skip verification; use "managed" or "provided" in production`,
@@ -280,8 +310,14 @@ export class RegionalHttpsLoadBalancer extends pulumi.ComponentResource {
     public readonly backendService: gcp.compute.RegionBackendService;
     /** The URL map implementing the path allowlist. */
     public readonly urlMap: gcp.compute.RegionUrlMap;
-    /** The static external IP address. */
+    /** The static IP address: external, or a private one of the VPC with `access.mode` internal. */
     public readonly address: gcp.compute.Address;
+    /** `EXTERNAL_MANAGED`, or `INTERNAL_MANAGED` with `access.mode` internal; a traffic extension must use the same. */
+    public readonly loadBalancingScheme: "EXTERNAL_MANAGED" | "INTERNAL_MANAGED";
+    /** Who may call, and what anyone else gets. */
+    public readonly whoMayCall: string;
+    /** The principals' IAP grants, with `access.mode` iap. */
+    public readonly iapGrants: pulumi.CustomResource[];
     /** The port-443 forwarding rule; a Model Armor traffic extension binds to its `selfLink`. */
     public readonly httpsForwardingRule: gcp.compute.ForwardingRule;
     /** The exact paths routed to Ollama: the default allowlist, then `allowedPaths`. */
@@ -308,12 +344,18 @@ export class RegionalHttpsLoadBalancer extends pulumi.ComponentResource {
         super(componentType("RegionalHttpsLoadBalancer"), name, {}, opts);
         for (const warning of regionalHttpsLoadBalancerWarnings(args)) pulumi.log.warn(warning, this);
         const resolved = resolveRegionalHttpsLoadBalancerArgs(args);
-        const { region, project, network, networkTier, tls: tlsArgs } = resolved;
+        const { region, project, network, tls: tlsArgs, access } = resolved;
+        const scheme = loadBalancingSchemeOf(access);
+        // Internal load balancers have no network tier.
+        const networkTier = access.mode === "internal" ? undefined : resolved.networkTier;
+        this.loadBalancingScheme = scheme;
+        this.whoMayCall = whoMayCall(access);
         this.routedPaths = routedPaths(resolved.allowedPaths);
 
         const { subnet, afterSubnet } = proxyOnlySubnet(name, { ...resolved, network }, this);
         this.proxySubnet = subnet;
         this.backendService = this.serverlessBackend(name, resolved);
+        this.iapGrants = access.mode === "iap" ? grantIapAccess(name, access, this.backendService, this) : [];
         this.urlMap = new gcp.compute.RegionUrlMap(
             `${name}-url-map`,
             {
@@ -340,9 +382,20 @@ export class RegionalHttpsLoadBalancer extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        const internal = access.mode === "internal" ? access : undefined;
         this.address = new gcp.compute.Address(
             `${name}-ip`,
-            { project, region, addressType: "EXTERNAL", networkTier },
+            internal
+                ? {
+                      project,
+                      region,
+                      addressType: "INTERNAL",
+                      subnetwork: internal.subnet,
+                      address: internal.address,
+                      // An internal address shared by the HTTPS and the redirect rule must say so.
+                      purpose: resolved.httpRedirect ? "SHARED_LOADBALANCER_VIP" : undefined,
+                  }
+                : { project, region, addressType: "EXTERNAL", networkTier },
             { parent: this, protect: resolved.protectAddress, retainOnDelete: resolved.retainAddressOnDelete },
         );
         this.ipAddress = this.address.address;
@@ -352,12 +405,13 @@ export class RegionalHttpsLoadBalancer extends pulumi.ComponentResource {
                 {
                     project,
                     region,
-                    loadBalancingScheme: "EXTERNAL_MANAGED",
+                    loadBalancingScheme: scheme,
                     ipProtocol: "TCP",
                     portRange: String(port),
                     ipAddress: this.address.address,
                     target,
                     network,
+                    subnetwork: internal?.subnet,
                     // Must equal the address's tier.
                     networkTier,
                 },
@@ -369,10 +423,13 @@ export class RegionalHttpsLoadBalancer extends pulumi.ComponentResource {
         this.httpsForwardingRule = forwardingRule("https", 443, httpsProxy.selfLink);
         if (resolved.httpRedirect) forwardingRule("http", 80, this.httpRedirectProxy(name, resolved).selfLink);
 
+        if (internal?.dns) this.privateDnsRecord(name, resolved, internal.dns);
         this.endpointUrl =
             tlsArgs.mode === "managed"
                 ? pulumi.output(`https://${tlsArgs.domains[0]}`)
-                : pulumi.interpolate`https://${this.address.address}`;
+                : internal?.dns
+                  ? pulumi.output(`https://${internal.dns.name.replace(/\.$/, "")}`)
+                  : pulumi.interpolate`https://${this.address.address}`;
         this.dnsRecords = pulumi
             .all([this.address.address, certificate.authorizationRecords])
             .apply(([ip, authorizations]) => [
@@ -411,12 +468,35 @@ export class RegionalHttpsLoadBalancer extends pulumi.ComponentResource {
             {
                 project,
                 region,
-                loadBalancingScheme: "EXTERNAL_MANAGED",
+                loadBalancingScheme: loadBalancingSchemeOf(args.access),
                 protocol: "HTTPS",
+                // IAP with the Google-managed OAuth client: no oauth2 client id or secret (the IAP OAuth Admin API
+                // that made custom clients is shut down). IAP runs before the traffic extension.
+                iap: args.access.mode === "iap" ? { enabled: true } : undefined,
                 // The provider requires a capacityScaler on non-INTERNAL backend services.
                 backends: [{ group: neg.selfLink, balancingMode: "UTILIZATION", capacityScaler: 1 }],
                 logConfig: { enable: true, sampleRate: 1 },
                 securityPolicy: args.securityPolicy,
+            },
+            { parent: this },
+        );
+    }
+
+    /** An A record for the internal address in a Cloud DNS private zone. */
+    private privateDnsRecord(
+        name: string,
+        args: ResolvedRegionalHttpsLoadBalancerArgs,
+        dns: { zone: string; name: string },
+    ) {
+        return new gcp.dns.RecordSet(
+            `${name}-dns`,
+            {
+                project: args.project,
+                managedZone: dns.zone,
+                name: dns.name.endsWith(".") ? dns.name : `${dns.name}.`,
+                type: "A",
+                ttl: 300,
+                rrdatas: [this.address.address],
             },
             { parent: this },
         );

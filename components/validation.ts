@@ -64,9 +64,14 @@ export class Problems {
         this.found = found ?? [];
     }
 
-    /** A view that records into the same list under a longer prefix (e.g. `ollama.`). */
+    /**
+     * A view that records into the same list under a longer prefix (e.g. `ollama.`). Descending into a renamed field
+     * (`under("access.")` where `access` is renamed) continues under its new name.
+     */
     under(prefix: string, renames: Record<string, string> = {}): Problems {
-        return new Problems(this.prefix + prefix, renames, this.found);
+        const field = prefix.endsWith(".") ? prefix.slice(0, -1) : undefined;
+        const renamed = field !== undefined && Object.prototype.hasOwnProperty.call(this.renames, field);
+        return new Problems(renamed ? `${this.renames[field]}.` : this.prefix + prefix, renames, this.found);
     }
 
     key(field: string): string {

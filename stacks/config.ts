@@ -15,6 +15,7 @@ import {
     validateGuardedLlmEndpointArgs,
 } from "../components/guardedLlmEndpoint";
 import { bucketNameProblem } from "../components/naming";
+import { AccessArgs } from "../components/access";
 import { validateProvidedPems } from "../components/loadBalancerTls";
 import { PEM_PRIVATE_KEY } from "../components/pure/pem";
 import { eachString, isPlainObject } from "../components/pure/values";
@@ -33,6 +34,8 @@ export interface StackConfig {
     ollama?: EndpointOllamaArgs;
     loadBalancer: EndpointLoadBalancerArgs;
     modelArmor?: EndpointModelArmorArgs;
+    /** Who may call (`guarded-llm:access`). */
+    access: AccessArgs;
     /** Opt-in Cloud Armor edge protection; absent when the key is not set. */
     cloudArmor?: EndpointCloudArmorArgs;
 }
@@ -90,6 +93,7 @@ export function parseStackConfig(
     }
     const endpoint = {
         region: region ?? "",
+        access: values.access as AccessArgs,
         ollama: values.ollama as EndpointOllamaArgs | undefined,
         loadBalancer: withProvidedTls(ours, values.loadBalancer, raw, secretKeys),
         modelArmor: values.modelArmor as EndpointModelArmorArgs | undefined,
@@ -111,6 +115,7 @@ export function parseStackConfig(
         region: region!,
         namePrefix: namePrefix as string,
         loadBalancer: endpoint.loadBalancer,
+        access: endpoint.access,
     };
 }
 

@@ -3,10 +3,11 @@ import { StackConfig } from "./config";
 
 /** Builds a stack's endpoint from its checked configuration and returns the stack outputs. */
 export function buildStack(config: StackConfig) {
-    const { region, project, enableApis, ollama, loadBalancer, modelArmor, cloudArmor } = config;
+    const { region, project, access, enableApis, ollama, loadBalancer, modelArmor, cloudArmor } = config;
     const endpoint = new GuardedLlmEndpoint(config.namePrefix, {
         region,
         project,
+        access,
         enableApis,
         ollama,
         loadBalancer,

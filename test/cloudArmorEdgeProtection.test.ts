@@ -59,6 +59,7 @@ describe("CloudArmorEdgeProtection", () => {
             () =>
                 new GuardedLlmEndpoint("llm", {
                     region: "us-central1",
+                    access: { mode: "public" },
                     loadBalancer: { proxySubnetCidr: "192.168.16.0/23", tls: { mode: "self-signed" } },
                     cloudArmor: {},
                 }),

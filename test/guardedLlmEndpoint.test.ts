@@ -7,11 +7,21 @@ import { TYPES } from "../components/pure/resourceTypes";
 const LOAD_BALANCER = { proxySubnetCidr: "192.168.16.0/23", tls: { mode: "self-signed" } } as const;
 const EXTENSION = TYPES.trafficExtension;
 
+const PUBLIC = { mode: "public" } as const;
+const PUBLIC_WARNING =
+    "access.mode public: anyone on the internet may call the allowed paths, with no client identity; add guarded-llm:cloudArmor's source allowlist and throttle, or use iap or internal";
+
 async function build(
     args: Partial<GuardedLlmEndpointArgs> = {},
 ): Promise<{ endpoint: GuardedLlmEndpoint; r: Recorded }> {
     const { result, resources } = await record(
-        () => new GuardedLlmEndpoint("llm", { region: "europe-west4", loadBalancer: LOAD_BALANCER, ...args }),
+        () =>
+            new GuardedLlmEndpoint("llm", {
+                region: "europe-west4",
+                access: PUBLIC,
+                loadBalancer: LOAD_BALANCER,
+                ...args,
+            }),
     );
     return { endpoint: result, r: resources };
 }
@@ -67,6 +77,7 @@ describe("GuardedLlmEndpoint", () => {
         assert.deepStrictEqual(callout.supportedEvents, ["REQUEST_HEADERS", "REQUEST_BODY", "REQUEST_TRAILERS"]);
         assert.strictEqual(endpoint.modelArmor.settings.preset, "strict");
         assert.deepStrictEqual(r.warnings, [
+            PUBLIC_WARNING,
             'tls.mode self-signed: clients must trust the certificate for internal.ai explicitly or skip verification; use "managed" or "provided" in production',
             'modelArmor.screen is "prompts": Model Armor screens prompts only',
             "modelArmor.failOpen is true: when a Model Armor callout fails or times out, traffic passes UNSCREENED",
@@ -114,6 +125,7 @@ describe("GuardedLlmEndpoint", () => {
             () =>
                 new GuardedLlmEndpoint("llm", {
                     region: "us-west1",
+                    access: PUBLIC,
                     loadBalancer: { proxySubnetCidr: "10.0.0.0/27", tls: { mode: "self-signed" } },
                     modelArmor: { preset: "lenient" as any },
                 }),

@@ -168,6 +168,7 @@ describe("offline plan CLI (npm run plan)", () => {
             "  guarded-llm:ollama.cpu = 2: nvidia-l4 needs at least 4 CPU",
             '  guarded-llm:ollama.memory = "16GB": must be a size in Mi or Gi, e.g. "16Gi"',
             '  guarded-llm:loadBalancer.proxySubnetCidr: is required unless proxySubnet names the proxy-only subnet that already exists in this VPC and region (only one may exist); Google recommends a /23, e.g. "192.168.16.0/23"',
+            '  guarded-llm:access: is required: { mode: "iap", accessors: [...] } (Identity-Aware Proxy), { mode: "internal", subnet } (the VPC only) or { mode: "public" } (anyone on the internet)',
             '  guarded-llm:loadBalancer.tls: is required: { mode: "managed", domains: [...] } or { mode: "provided" } in production, { mode: "self-signed" } for development only',
         ]);
         assert.doesNotMatch(result.stderr, /\n\s+at /);

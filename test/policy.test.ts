@@ -70,6 +70,7 @@ async function build(options: Options): Promise<RecordedResource[]> {
         const lb = new RegionalHttpsLoadBalancer("lb", {
             region: REGION,
             cloudRunService: ollama.serviceName,
+            access: { mode: "public" },
             proxySubnetCidr: "192.168.16.0/23",
             tls: { mode: "self-signed" },
             httpRedirect: true,
@@ -677,6 +678,7 @@ describe("policy pack", () => {
                     new RegionalHttpsLoadBalancer("lb", {
                         region: REGION,
                         cloudRunService: "ollama",
+                        access: { mode: "public" },
                         proxySubnetCidr: "192.168.16.0/23",
                         tls: { mode: "self-signed" },
                         allowedPaths: ["/api/generate"],

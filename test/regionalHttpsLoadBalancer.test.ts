@@ -30,6 +30,7 @@ const TLS_CERT = TYPES.tlsSelfSignedCert;
 const BASE: RegionalHttpsLoadBalancerArgs = {
     region: "us-central1",
     cloudRunService: "ollama",
+    access: { mode: "public" },
     proxySubnetCidr: "192.168.16.0/23",
     tls: { mode: "self-signed" },
 };
@@ -222,7 +223,10 @@ describe("RegionalHttpsLoadBalancer", () => {
         });
 
         it("managed: a regional DNS authorization per domain and a Certificate Manager certificate on the proxy, DNS records as output", async () => {
-            const r = await build({ tls: { mode: "managed", domains: ["llm.example.com", "api.example.com"] } });
+            const r = await build({
+                tls: { mode: "managed", domains: ["llm.example.com", "api.example.com"] },
+                access: { mode: "iap", accessors: ["group:ml@example.com"] },
+            });
             const auths = r.ofType(DNS_AUTH);
             assert.deepStrictEqual(
                 auths.map((a) => [a.inputs.domain, a.inputs.location, a.inputs.type]),
@@ -328,6 +332,7 @@ describe("RegionalHttpsLoadBalancer", () => {
                 regionalHttpsLoadBalancerWarnings({
                     region: "us-central1",
                     cloudRunService: "llm",
+                    access: { mode: "iap", accessors: ["group:ml@example.com"] },
                     proxySubnetCidr: "10.129.0.0/23",
                     tls: { mode: "managed", domains: ["a.example.com"] },
                 }).includes(warning),
@@ -336,6 +341,7 @@ describe("RegionalHttpsLoadBalancer", () => {
                 regionalHttpsLoadBalancerWarnings({
                     region: "us-central1",
                     cloudRunService: "llm",
+                    access: { mode: "iap", accessors: ["group:ml@example.com"] },
                     proxySubnetCidr: "10.129.0.0/23",
                     network: "llm-vpc",
                     tls: { mode: "managed", domains: ["a.example.com"] },

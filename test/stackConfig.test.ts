@@ -12,6 +12,7 @@ import { CERTIFICATE_PEM, PRIVATE_KEY_PEM } from "./fixtures/pems";
 const BASE: Record<string, unknown> = {
     "gcp:project": "my-project",
     "gcp:region": "us-central1",
+    "guarded-llm:access": { mode: "public" },
     "guarded-llm:loadBalancer": { proxySubnetCidr: "192.168.16.0/23", tls: { mode: "self-signed" } },
 };
 
@@ -42,6 +43,7 @@ describe("stack config validation", () => {
             region: "us-central1",
             namePrefix: "dev",
             loadBalancer: { proxySubnetCidr: "192.168.16.0/23", tls: { mode: "self-signed" } },
+            access: { mode: "public" },
         });
     });
 
@@ -152,6 +154,7 @@ describe("stack config validation", () => {
         const { warnings } = await record(() => buildStack(config));
         assert.deepStrictEqual(warnings, [
             "allowedPaths: /api/generate reaches Ollama UNSCREENED: Model Armor only screens /v1/chat/completions and /v1/completions",
+            "access.mode public: anyone on the internet may call the allowed paths, with no client identity; add guarded-llm:cloudArmor's source allowlist and throttle, or use iap or internal",
             'modelArmor.screen is "prompts": Model Armor screens prompts only',
             "modelArmor.failOpen is true: when a Model Armor callout fails or times out, traffic passes UNSCREENED",
         ]);

@@ -16,8 +16,8 @@ async function planOf(stack: string): Promise<Recorded> {
 }
 
 describe("shipped stacks", () => {
-    it("ships dev and prod", () => {
-        assert.deepStrictEqual(STACK_FILES.sort(), ["Pulumi.dev.yaml", "Pulumi.prod.yaml"]);
+    it("ships dev, prod and internal", () => {
+        assert.deepStrictEqual(STACK_FILES.sort(), ["Pulumi.dev.yaml", "Pulumi.internal.yaml", "Pulumi.prod.yaml"]);
     });
 
     for (const file of STACK_FILES) {

@@ -47,6 +47,7 @@ async function planEndpoints(count: number): Promise<void> {
     for (let i = 0; i < count; i++) {
         new GuardedLlmEndpoint(`e${i}`, {
             region: "us-central1",
+            access: { mode: "public" },
             enableApis: i === 0,
             ollama: { models: ["gemma:2b"] },
             loadBalancer: { network: `vpc-${i}`, proxySubnetCidr: "192.168.16.0/23", tls: { mode: "self-signed" } },
