@@ -428,6 +428,80 @@ describe("RegionalHttpsLoadBalancer", () => {
         });
     });
 
+    describe("who may call", () => {
+        const IAP = {
+            mode: "iap",
+            accessors: ["group:ml@example.com", "serviceAccount:app@p.iam.gserviceaccount.com"],
+        } as const;
+
+        it("iap: IAP with the Google-managed client on the backend service, each accessor granted the accessor role there", async () => {
+            const r = await build({ access: IAP });
+            const backend = r.one(BACKEND);
+            assert.deepStrictEqual(backend.inputs.iap, { enabled: true });
+            const grants = r.ofType(TYPES.iapBackendServiceIamMember);
+            assert.deepStrictEqual(
+                grants.map((g) => [g.inputs.member, g.inputs.role, g.inputs.webRegionBackendService, g.inputs.region]),
+                IAP.accessors.map((m) => [m, "roles/iap.httpsResourceAccessor", "lb-backend", "us-central1"]),
+            );
+            assert.ok(!r.warnings.some((w) => w.startsWith("access.")), "no warning about who may call");
+        });
+
+        it("internal: INTERNAL_MANAGED everywhere, a private address in the subnet, no network tier, an optional private DNS record", async () => {
+            const subnet = "projects/p/regions/us-central1/subnetworks/apps";
+            const dns = { zone: "internal-zone", name: "llm.internal.example.com." };
+            const r = await build({
+                access: { mode: "internal", subnet, address: "10.10.0.5", dns },
+                httpRedirect: true,
+            });
+            assert.strictEqual(r.one(BACKEND).inputs.loadBalancingScheme, "INTERNAL_MANAGED");
+            assert.strictEqual(r.one(BACKEND).inputs.iap, undefined);
+            const address = r.one(ADDRESS).inputs;
+            assert.deepStrictEqual(
+                [address.addressType, address.subnetwork, address.address, address.purpose, address.networkTier],
+                ["INTERNAL", subnet, "10.10.0.5", "SHARED_LOADBALANCER_VIP", undefined],
+            );
+            for (const rule of r.ofType(RULE)) {
+                assert.deepStrictEqual(
+                    [rule.inputs.loadBalancingScheme, rule.inputs.subnetwork, rule.inputs.networkTier],
+                    ["INTERNAL_MANAGED", subnet, undefined],
+                );
+            }
+            const record = r.one(TYPES.dnsRecordSet).inputs;
+            assert.deepStrictEqual(
+                [record.managedZone, record.name, record.type, record.rrdatas],
+                [dns.zone, dns.name, "A", ["10.10.0.5"]],
+            );
+            assert.strictEqual(outputs(r).endpointUrl, "https://llm.internal.example.com");
+        });
+
+        it("public: as before, with a warning", async () => {
+            const r = await build();
+            assert.strictEqual(r.one(BACKEND).inputs.loadBalancingScheme, "EXTERNAL_MANAGED");
+            assert.ok(r.warnings.some((w) => w.startsWith("access.mode public: anyone on the internet")));
+        });
+
+        it("refuses a missing mode, empty or public accessors, and keys of another mode", async () => {
+            await assertRefused({ access: undefined }, [["access"]]);
+            await assertRefused({ access: { mode: "iap", accessors: [] } }, [["access.accessors", []]]);
+            await assertRefused({ access: { mode: "iap", accessors: ["allUsers"] } }, [
+                ["access.accessors[0]", "allUsers"],
+            ]);
+            await assertRefused({ access: { mode: "iap" } }, [["access.accessors"]]);
+            await assertRefused({ access: { mode: "internal", accessors: ["group:a@b.c"], subnet: "apps" } }, [
+                ["access.accessors"],
+            ]);
+            await assertRefused({ access: { mode: "internal" } }, [["access.subnet"]]);
+            await assertRefused(
+                { access: { mode: "internal", subnet: "projects/p/regions/europe-west4/subnetworks/apps" } },
+                [["access.subnet", "projects/p/regions/europe-west4/subnetworks/apps"]],
+            );
+            await assertRefused({ access: { mode: "internal", subnet: "apps" }, networkTier: "PREMIUM" }, [
+                ["networkTier", "PREMIUM"],
+            ]);
+            await assertRefused({ access: { mode: "public", subnet: "apps" } }, [["access.subnet"]]);
+        });
+    });
+
     describe("HTTP to HTTPS redirect", () => {
         it("is off by default: one URL map, one proxy, one forwarding rule", async () => {
             const r = await build();

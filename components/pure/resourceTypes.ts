@@ -19,6 +19,10 @@ export const TYPES = {
     dnsAuthorization: "gcp:certificatemanager/dnsAuthorization:DnsAuthorization",
     /** Regional forwarding rule (global ones are `gcp:compute/globalForwardingRule:GlobalForwardingRule`). */
     forwardingRule: "gcp:compute/forwardingRule:ForwardingRule",
+    dnsRecordSet: "gcp:dns/recordSet:RecordSet",
+    iapBackendServiceIamBinding: "gcp:iap/webRegionBackendServiceIamBinding:WebRegionBackendServiceIamBinding",
+    iapBackendServiceIamMember: "gcp:iap/webRegionBackendServiceIamMember:WebRegionBackendServiceIamMember",
+    iapBackendServiceIamPolicy: "gcp:iap/webRegionBackendServiceIamPolicy:WebRegionBackendServiceIamPolicy",
     httpProxy: "gcp:compute/regionTargetHttpProxy:RegionTargetHttpProxy",
     httpsProxy: "gcp:compute/regionTargetHttpsProxy:RegionTargetHttpsProxy",
     modelArmorFloorSetting: "gcp:modelarmor/floorsetting:Floorsetting",
