@@ -1,5 +1,6 @@
 /** Every policy of the guarded-llm pack, for the pack itself (index.ts) and for the policy runner (tools/policyRunner.ts). */
 import { Policies } from "@pulumi/policy";
+import { accessPolicies } from "./access";
 import { cloudRunPolicies } from "./cloudRun";
 import { iamPolicies } from "./iam";
 import { loadBalancerPolicies } from "./loadBalancer";
@@ -13,5 +14,6 @@ export const policies: Policies = [
     ...storagePolicies,
     ...modelArmorPolicies,
     ...loadBalancerPolicies,
+    ...accessPolicies,
     ...secretPolicies,
 ];

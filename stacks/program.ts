@@ -19,6 +19,7 @@ export function buildStack(config: StackConfig) {
         ipAddress: endpoint.ipAddress,
         dnsRecords: endpoint.dnsRecords,
         routeTable: endpoint.routeTable,
+        whoMayCall: endpoint.loadBalancer.whoMayCall,
         promptTemplateId: endpoint.modelArmor.promptTemplateId,
         responseTemplateId: endpoint.modelArmor.responseTemplateId,
         serviceName: endpoint.ollama.serviceName,

@@ -13,6 +13,7 @@ import {
 } from "../components";
 import { RegionalHttpsLoadBalancer, RegionalHttpsLoadBalancerArgs } from "../components/regionalHttpsLoadBalancer";
 import { formatViolations, hasMandatoryViolation, runPolicies, Violation } from "../tools/policyRunner";
+import { CloudArmorEdgeProtection, CloudArmorEdgeProtectionArgs } from "../components/cloudArmorEdgeProtection";
 import { policies } from "../policy/policies";
 import { UNKNOWN } from "../components/pure/values";
 import { OLLAMA_PATHS } from "../components/pure/ollamaPaths";
@@ -45,6 +46,8 @@ interface Options {
     lb?: Partial<RegionalHttpsLoadBalancerArgs>;
     armor?: Partial<ModelArmorTemplatesArgs>;
     extension?: Partial<ModelArmorTrafficExtensionArgs> | false;
+    /** Cloud Armor edge protection of the stack on the backend service, instead of an outside policy. */
+    cloudArmor?: Omit<CloudArmorEdgeProtectionArgs, "region">;
 }
 
 const topologies = new Map<string, RecordedResource[]>();
@@ -67,15 +70,18 @@ async function build(options: Options): Promise<RecordedResource[]> {
             modelBucketName: bucket.bucketName,
             ...options.ollama,
         });
+        const edge =
+            options.cloudArmor && new CloudArmorEdgeProtection("edge", { region: REGION, ...options.cloudArmor });
         const lb = new RegionalHttpsLoadBalancer("lb", {
             region: REGION,
             cloudRunService: ollama.serviceName,
-            access: { mode: "public" },
+            access: { mode: "iap", accessors: ["group:ml@example.com"] },
             proxySubnetCidr: "192.168.16.0/23",
             tls: { mode: "self-signed" },
             httpRedirect: true,
             securityPolicy: "projects/test-project/regions/us-central1/securityPolicies/armor",
             ...options.lb,
+            ...(edge ? { securityPolicy: edge.policy.selfLink } : {}),
         });
         const armor = new ModelArmorTemplates("guard", { region: REGION, ...options.armor });
         if (options.extension === false) return;
@@ -191,6 +197,8 @@ describe("policy pack", () => {
                 ["lb-ssl-policy-strong-ciphers", "mandatory"],
                 ["lb-http-to-https-redirect", "advisory"],
                 ["lb-cloud-armor", "advisory"],
+                ["lb-access-controlled", "mandatory"],
+                ["lb-iap-has-accessors", "mandatory"],
                 ["no-plaintext-private-keys", "mandatory"],
             ],
         );
@@ -781,6 +789,55 @@ describe("policy pack", () => {
                 r.propertyDependencies.ipAddress = [];
             });
             assertViolations(elsewhere, "lb-http-to-https-redirect", [["lb-https", /no port-80 rule/]]);
+        });
+    });
+
+    describe("lb-access-controlled", () => {
+        const policy = "lb-access-controlled";
+
+        it("accepts IAP on the backend service, or a Cloud Armor policy that admits listed sources only", async () => {
+            assertClean(await topology({}), policy);
+            assertClean(
+                await topology({
+                    lb: { access: { mode: "public" } },
+                    cloudArmor: { allowedSourceRanges: ["203.0.113.0/24"] },
+                }),
+                policy,
+            );
+        });
+
+        it("refuses an external backend in front of Cloud Run that anyone may call, unless the pack's config declares it public", async () => {
+            const open = await topology({ lb: { access: { mode: "public" }, securityPolicy: undefined } });
+            assertViolations(open, policy, [
+                [
+                    "lb-backend",
+                    /serves Cloud Run to anyone on the internet: no Identity-Aware Proxy and no Cloud Armor source allowlist.*Fix: set guarded-llm:access/,
+                ],
+            ]);
+            const throttled = await topology({ lb: { access: { mode: "public" } }, cloudArmor: {} });
+            assertViolations(throttled, policy, [["lb-backend", /anyone on the internet/]]);
+            const declared = runPolicies(open, { [policy]: "advisory" }).filter((v) => v.policyName === policy);
+            assert.deepStrictEqual(
+                declared.map((v) => v.enforcementLevel),
+                ["advisory"],
+            );
+        });
+
+        it("leaves internal load balancers alone: the VPC bounds who may call", async () => {
+            assertClean(
+                await topology({ lb: { access: { mode: "internal", subnet: "apps" }, networkTier: undefined } }),
+                policy,
+            );
+        });
+    });
+
+    describe("lb-iap-has-accessors", () => {
+        it("refuses IAP that grants the accessor role to nobody", async () => {
+            const noGrants = (await topology({})).filter((r) => r.type !== TYPES.iapBackendServiceIamMember);
+            assertViolations(noGrants, "lb-iap-has-accessors", [
+                ["lb-backend", /grants roles\/iap\.httpsResourceAccessor to nobody/],
+            ]);
+            assertClean(await topology({}), "lb-iap-has-accessors");
         });
     });
 

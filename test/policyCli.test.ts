@@ -34,8 +34,12 @@ describe("policy CLI (npm run policy)", () => {
     // The CLI runs in child processes, started when mocha loads this file so that they run beside the in-process
     // tests; only the run over the plan waits for the plan.
     fs.writeFileSync(notJson, '{"version": 3, "deployment": {');
+    // dev is public on purpose, and says so to the pack as a user would.
+    const declaredPublic = path.join(dir, "public.json");
+    fs.writeFileSync(declaredPublic, JSON.stringify({ "lb-access-controlled": "advisory" }));
     const cases: Record<string, [string[], string?]> = {
-        deployed: [[DEPLOYED]],
+        deployed: [[DEPLOYED, "--policy-pack-config", declaredPublic]],
+        undeclaredPublic: [[DEPLOYED]],
         violating: [[VIOLATING, "--json", violationsFile]],
         noFile: [[]],
         unknownFlag: [[DEPLOYED, "--stack", "dev"]],
@@ -47,7 +51,10 @@ describe("policy CLI (npm run policy)", () => {
     let runs: Record<string, CliResult>;
     before(async () => {
         fs.writeFileSync(planFile, JSON.stringify(toStackExport(await shippedPlan("dev"))));
-        const [results, plan] = await Promise.all([started, runCli("policyCli", [planFile])]);
+        const [results, plan] = await Promise.all([
+            started,
+            runCli("policyCli", [planFile, "--policy-pack-config", declaredPublic]),
+        ]);
         runs = { ...Object.fromEntries(Object.keys(cases).map((name, i) => [name, results[i]])), plan };
     });
 
@@ -58,8 +65,12 @@ describe("policy CLI (npm run policy)", () => {
         const lines = stdout.split("\n");
         assert.deepStrictEqual(lines.slice(0, 2), [
             `Checked 30 resources of ${DEPLOYED}.`,
-            "Policy violations: 0 mandatory, 2 advisory",
+            "Policy violations: 0 mandatory, 3 advisory",
         ]);
+        assert.match(
+            stdout,
+            /\[advisory\] lb-access-controlled: gcp:compute\/regionBackendService:RegionBackendService dev-lb-backend\n/,
+        );
         assert.match(
             stdout,
             /\[advisory\] lb-http-to-https-redirect: gcp:compute\/forwardingRule:ForwardingRule dev-lb-https\n/,
@@ -67,6 +78,15 @@ describe("policy CLI (npm run policy)", () => {
         assert.match(
             stdout,
             /\[advisory\] lb-cloud-armor: gcp:compute\/regionBackendService:RegionBackendService dev-lb-backend\n/,
+        );
+    });
+
+    it("refuses a public endpoint the pack's config does not declare public", () => {
+        const { status, stdout } = runs.undeclaredPublic;
+        assert.strictEqual(status, 1);
+        assert.match(
+            stdout,
+            /\[mandatory\] lb-access-controlled: .* dev-lb-backend\n {6}backend service dev-lb-backend serves Cloud Run to anyone on the internet/,
         );
     });
 
@@ -160,7 +180,8 @@ describe("policy CLI (npm run policy)", () => {
     });
 
     it("exits 2 with the usage line on wrong usage", () => {
-        const usage = "usage: npm run policy -- <stack export file, or - for stdin> [--json <file>]\n";
+        const usage =
+            "usage: npm run policy -- <stack export file, or - for stdin> [--json <file>] [--policy-pack-config <file>]\n";
         assert.strictEqual(runs.noFile.status, 2);
         assert.strictEqual(runs.noFile.stderr, `policy: give exactly one stack export file\n${usage}`);
         assert.strictEqual(runs.unknownFlag.stderr, `policy: unknown argument "--stack"\n${usage}`);

@@ -7,6 +7,8 @@ import { envOf, Recorded, shippedPlan, STACKS_DIR } from "./harness";
 import { EXTENSION_METADATA_LIMIT } from "../components/pure/modelArmorSettings";
 import { TYPES } from "../components/pure/resourceTypes";
 import { PROBE_PATHS } from "../components/pure/routeTable";
+import { runPolicies } from "../tools/policyRunner";
+import { renderRoutes } from "../tools/routeReport";
 
 const STACK_FILES = fs.readdirSync(STACKS_DIR).filter((f) => /^Pulumi\..+\.yaml$/.test(f));
 
@@ -320,4 +322,55 @@ describe("deploy order", () => {
             assert.strictEqual(r.one(TYPES.networkEndpointGroup).inputs.cloudRun.service, service.inputs.name);
         });
     }
+});
+
+describe("who may call", () => {
+    it("prod lets only its accessors through IAP, and the pack refuses prod with access control removed", async () => {
+        const plan = await shippedPlan("prod");
+        const r = new Recorded(plan.resources);
+        const backend = r.one(TYPES.backendService);
+        assert.deepStrictEqual(backend.inputs.iap, { enabled: true });
+        assert.deepStrictEqual(
+            r.ofType(TYPES.iapBackendServiceIamMember).map((g) => g.inputs.member),
+            ["group:llm-users@example.com"],
+        );
+        assert.match(
+            renderRoutes(plan.resources).join("\n"),
+            /who may call: IAP: only group:llm-users@example.com; anyone else is refused by IAP before/,
+        );
+        const opened = plan.resources.map((res) =>
+            res.urn === backend.urn ? { ...res, inputs: { ...res.inputs, iap: undefined } } : res,
+        );
+        const mandatory = runPolicies(opened)
+            .filter((v) => v.enforcementLevel === "mandatory")
+            .map((v) => v.policyName);
+        assert.deepStrictEqual(mandatory, ["lb-access-controlled"]);
+        const unGranted = plan.resources.filter((res) => res.type !== TYPES.iapBackendServiceIamMember);
+        assert.deepStrictEqual(
+            runPolicies(unGranted)
+                .filter((v) => v.enforcementLevel === "mandatory")
+                .map((v) => v.policyName),
+            ["lb-iap-has-accessors"],
+        );
+    });
+
+    it("internal is reachable from the VPC only: internal scheme for the rule and the extension, a private address", async () => {
+        const r = await planOf("internal");
+        assert.strictEqual(r.one(TYPES.trafficExtension).inputs.loadBalancingScheme, "INTERNAL_MANAGED");
+        assert.ok(
+            r.ofType(TYPES.forwardingRule).every((rule) => rule.inputs.loadBalancingScheme === "INTERNAL_MANAGED"),
+        );
+        assert.strictEqual(r.one(TYPES.address).inputs.addressType, "INTERNAL");
+        assert.strictEqual(r.one(TYPES.dnsRecordSet).inputs.name, "llm.internal.example.com.");
+        assert.ok(r.ofType(TYPES.projectService).some((s) => s.inputs.service === "dns.googleapis.com"));
+    });
+
+    it("dev is public on purpose: warned about, and declared to the pack, which then advises", async () => {
+        const plan = await shippedPlan("dev");
+        assert.ok(plan.warnings.some((w) => w.startsWith("access.mode public")));
+        assert.deepStrictEqual(plan.policyConfig, { "lb-access-controlled": "advisory" });
+        assert.ok(
+            plan.violations.some((v) => v.policyName === "lb-access-controlled" && v.enforcementLevel === "advisory"),
+        );
+    });
 });

@@ -4,7 +4,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { TYPES } from "../components/pure/resourceTypes";
-import { readStackConfig } from "../stacks/config";
+import type { PolicyPackConfig } from "@pulumi/policy";
+import { lbAccessControlled } from "../policy/access";
+import { readStackConfig, StackConfig } from "../stacks/config";
 import { buildStack } from "../stacks/program";
 import { RecordedResource, RecordingRuntime, settle } from "./mockRuntime";
 import { runPolicies, Violation } from "./policyRunner";
@@ -17,6 +19,8 @@ export interface Plan {
     /** The stack exports. */
     outputs: Record<string, unknown>;
     warnings: string[];
+    /** The policy pack's config the plan ran with (`--policy-pack-config`). */
+    policyConfig: PolicyPackConfig;
     /** What the guarded-llm policy pack says of these resources. */
     violations: Violation[];
 }
@@ -34,7 +38,23 @@ export async function buildPlan(runtime: RecordingRuntime, stack: string, file: 
     const resources = runtime.resources();
     const root = resources.find((r) => r.type === TYPES.stack);
     const warnings = (await runtime.warnings()).map((w) => w.message);
-    return { stack, resources, outputs: root?.outputs ?? {}, warnings, violations: runPolicies(resources) };
+    const policyConfig = policyConfigOf(config);
+    return {
+        stack,
+        resources,
+        outputs: root?.outputs ?? {},
+        warnings,
+        policyConfig,
+        violations: runPolicies(resources, policyConfig),
+    };
+}
+
+/**
+ * The pack's config as the stack's own choices call for it, as `--policy-pack-config` would give it: a stack that
+ * declares itself public (`guarded-llm:access` mode public) lowers lb-access-controlled to advisory.
+ */
+function policyConfigOf(config: StackConfig): PolicyPackConfig {
+    return config.access?.mode === "public" ? { [lbAccessControlled.name]: "advisory" } : {};
 }
 
 /** The plan in the shape of `pulumi stack export` (version 3). */

@@ -8,14 +8,18 @@
  * usage or a file that cannot be read or is not a stack export.
  */
 import * as fs from "fs";
+import type { PolicyPackConfig } from "@pulumi/policy";
 import type { Violation } from "./policyRunner";
 import { readStackExport, StackExportError } from "./stackExport";
 
-const USAGE = "usage: npm run policy -- <stack export file, or - for stdin> [--json <file>]";
+const USAGE =
+    "usage: npm run policy -- <stack export file, or - for stdin> [--json <file>] [--policy-pack-config <file>]";
 
 interface PolicyArgs {
     file: string;
     jsonFile?: string;
+    /** The pack's config, as `pulumi preview --policy-pack-config` takes it. */
+    configFile?: string;
 }
 
 class UsageError extends Error {}
@@ -23,12 +27,14 @@ class UsageError extends Error {}
 function parseArgs(argv: string[]): PolicyArgs {
     const files: string[] = [];
     let jsonFile: string | undefined;
+    let configFile: string | undefined;
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
-        if (arg === "--json") {
+        if (arg === "--json" || arg === "--policy-pack-config") {
             const value = argv[++i];
-            if (value === undefined || value.startsWith("--")) throw new UsageError("--json needs a value");
-            jsonFile = value;
+            if (value === undefined || value.startsWith("--")) throw new UsageError(`${arg} needs a value`);
+            if (arg === "--json") jsonFile = value;
+            else configFile = value;
         } else if (arg.startsWith("--")) {
             throw new UsageError(`unknown argument "${arg}"`);
         } else {
@@ -36,7 +42,7 @@ function parseArgs(argv: string[]): PolicyArgs {
         }
     }
     if (files.length !== 1) throw new UsageError("give exactly one stack export file");
-    return { file: files[0], jsonFile };
+    return { file: files[0], jsonFile, configFile };
 }
 
 /** The violations as `--json` writes them. */
@@ -77,7 +83,16 @@ async function main(argv: string[]): Promise<number> {
     }
     // Loaded only now: the pack and the SDKs take most of the start-up time, which a usage error need not wait for.
     const { formatViolations, hasMandatoryViolation, runPolicies } = await import("./policyRunner");
-    const violations = runPolicies(resources);
+    let config: PolicyPackConfig = {};
+    if (args.configFile !== undefined) {
+        try {
+            config = JSON.parse(fs.readFileSync(args.configFile, "utf8"));
+        } catch (e) {
+            console.error(`policy: cannot read the policy pack config ${args.configFile}: ${(e as Error).message}`);
+            return 2;
+        }
+    }
+    const violations = runPolicies(resources, config);
     console.log(`Checked ${resources.length} resources of ${args.file}.`);
     console.log(formatViolations(violations));
     if (args.jsonFile !== undefined) {

@@ -122,6 +122,10 @@ export function renderPlan(plan: Plan): string {
     if (routes.length > 0) sections.push("", ...routes);
     if (plan.warnings.length > 0)
         sections.push(...(routes.length ? [] : [""]), "Warnings:", ...plan.warnings.map((w) => `  - ${w}`), "");
+    const lowered = Object.entries(plan.policyConfig);
+    if (lowered.length > 0) {
+        sections.push(`Policy pack config, as the stack declares it: ${JSON.stringify(plan.policyConfig)}`);
+    }
     sections.push(formatViolations(plan.violations));
     return sections.join("\n");
 }

@@ -12,6 +12,7 @@ import {
     RESPONSE_BODY,
     RESPONSE_TEMPLATE_KEY,
 } from "../components/pure/modelArmorSettings";
+import { whoMayCall } from "../components/access";
 import { TYPES } from "../components/pure/resourceTypes";
 import { routeTable, RouteTableRow } from "../components/pure/routeTable";
 import { pathsOfScreeningCel } from "../components/pure/screeningCel";
@@ -36,6 +37,8 @@ export function renderRoutes(resources: RecordedResource[]): string[] {
             ? `Model Armor via ${screening.name}, ${screening.failOpen ? "FAIL OPEN" : "fail closed"}, timeout ${screening.timeout}`
             : "no Model Armor extension";
         lines.push(`Routes of ${urlMap.name} (${guard}):`);
+        const callers = whoMayCallThrough(urlMap, resources);
+        if (callers) lines.push(`  who may call: ${callers}`);
         let rows: RouteTableRow[];
         try {
             rows = routeTable(urlMap.inputs);
@@ -91,4 +94,20 @@ function screeningOf(urlMap: RecordedResource, resources: RecordedResource[]): S
         failOpen: callout.failOpen === true,
         timeout: callout.timeout,
     };
+}
+
+/** Who may call through the backend service that `urlMap` routes to, read from the recorded resources. */
+function whoMayCallThrough(urlMap: RecordedResource, resources: RecordedResource[]): string | undefined {
+    const backend = resources.find((r) => r.type === TYPES.backendService && urlMap.dependencies.includes(r.urn));
+    if (!backend) return undefined;
+    if (backend.inputs.loadBalancingScheme === "INTERNAL_MANAGED") {
+        return whoMayCall({ mode: "internal", subnet: "" });
+    }
+    if (backend.inputs.iap?.enabled === true) {
+        const accessors = resources
+            .filter((r) => r.type === TYPES.iapBackendServiceIamMember && r.dependencies.includes(backend.urn))
+            .map((r) => String(r.inputs.member));
+        return whoMayCall({ mode: "iap", accessors });
+    }
+    return whoMayCall({ mode: "public" });
 }
