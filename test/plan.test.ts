@@ -60,6 +60,7 @@ describe("offline plan", () => {
             "routeTable",
             "serviceAccount",
             "serviceName",
+            "whoMayCall",
         ]);
         assert.strictEqual(outputs.endpointUrl, "https://203.0.113.10");
         assert.strictEqual(
