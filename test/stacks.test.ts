@@ -334,6 +334,7 @@ describe("who may call", () => {
             r.ofType(TYPES.iapBackendServiceIamMember).map((g) => g.inputs.member),
             ["group:llm-users@example.com"],
         );
+        assert.ok(r.ofType(TYPES.projectService).some((api) => api.inputs.service === "iap.googleapis.com"));
         assert.match(
             renderRoutes(plan.resources).join("\n"),
             /who may call: IAP: only group:llm-users@example.com; anyone else is refused by IAP before/,
