@@ -1,5 +1,6 @@
 // The public surface of guarded-llm: the components, their args, and what a user needs to compose, test and
 // report on them. Internal helpers stay in their modules.
+export { AccessArgs, IapAccessArgs, InternalAccessArgs, PublicAccessArgs } from "./access";
 export { CloudArmorEdgeProtection, CloudArmorEdgeProtectionArgs } from "./cloudArmorEdgeProtection";
 export {
     EndpointCloudArmorArgs,
