@@ -10,6 +10,13 @@ const FORWARDING_RULE =
     "https://www.googleapis.com/compute/v1/projects/test-project/regions/us-central1/forwardingRules/https";
 const PROMPT = "projects/test-project/locations/us-central1/templates/llm-prompt";
 const RESPONSE = "projects/test-project/locations/us-central1/templates/llm-response";
+/** The args every extension needs. */
+const REQUIRED = {
+    region: "us-central1",
+    forwardingRuleSelfLink: FORWARDING_RULE,
+    promptTemplateId: PROMPT,
+    responseTemplateId: RESPONSE,
+};
 const AGENT = `serviceAccount:service-${MOCK_PROJECT_NUMBER}@gcp-sa-dep.iam.gserviceaccount.com`;
 
 async function build(args: Partial<ModelArmorTrafficExtensionArgs> = {}): Promise<Recorded> {
@@ -131,15 +138,7 @@ describe("ModelArmorTrafficExtension", () => {
     it("refuses more models than the extension's 1 KiB of metadata can name, saying how many fit", async () => {
         const models = ["gemma3:4b", "llama3.1:8b", "qwen2.5:7b", "phi4:14b"];
         const error = await refusal(
-            () =>
-                new ModelArmorTrafficExtension("guard", {
-                    region: "us-central1",
-                    forwardingRuleSelfLink: FORWARDING_RULE,
-                    promptTemplateId: PROMPT,
-                    responseTemplateId: RESPONSE,
-                    screenedPaths: ["/v1/completions"],
-                    models,
-                }),
+            () => new ModelArmorTrafficExtension("guard", { ...REQUIRED, screenedPaths: ["/v1/completions"], models }),
         );
         assertProblems(error, [["models", models]]);
         assert.match(error.problems[0].expected, /metadata must stay under 1024 bytes: declare at most 3 models here/);
@@ -149,10 +148,7 @@ describe("ModelArmorTrafficExtension", () => {
         const error = await refusal(
             () =>
                 new ModelArmorTrafficExtension("guard", {
-                    region: "us-central1",
-                    forwardingRuleSelfLink: FORWARDING_RULE,
-                    promptTemplateId: PROMPT,
-                    responseTemplateId: RESPONSE,
+                    ...REQUIRED,
                     screenedPaths: ["/v1/completions"],
                     timeout: "2s",
                     screen: "prompt" as any,

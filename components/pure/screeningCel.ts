@@ -61,28 +61,40 @@ export function conditionMatchesPath(condition: PathCondition, path: string): bo
     return condition.all || condition.exact.includes(path) || condition.prefixes.some((p) => path.startsWith(p));
 }
 
-/** The top-level `||` terms of `cel`, outer parentheses removed; undefined when quotes or parentheses do not balance. */
-function splitDisjunction(cel: string): string[] | undefined {
-    const text = unwrap(cel.trim());
-    if (text === undefined) return undefined;
-    const terms: string[] = [];
+/**
+ * For each character of `text`, the parenthesis depth after it (parentheses inside quoted strings do not count) and
+ * whether it is inside a quoted string; undefined when the depth goes below zero or a quote or parenthesis is left
+ * open.
+ */
+function depths(text: string): { depth: number; quoted: boolean }[] | undefined {
+    const result: { depth: number; quoted: boolean }[] = [];
     let depth = 0;
     let quote: string | undefined;
-    let start = 0;
-    for (let i = 0; i < text.length; i++) {
-        const c = text[i];
+    for (const c of text) {
         if (quote !== undefined) {
             if (c === quote) quote = undefined;
         } else if (c === '"' || c === "'") quote = c;
         else if (c === "(") depth++;
         else if (c === ")" && --depth < 0) return undefined;
-        else if (depth === 0 && text.startsWith("||", i)) {
+        result.push({ depth, quoted: quote !== undefined });
+    }
+    return quote === undefined && depth === 0 ? result : undefined;
+}
+
+/** The top-level `||` terms of `cel`, outer parentheses removed; undefined when quotes or parentheses do not balance. */
+function splitDisjunction(cel: string): string[] | undefined {
+    const text = unwrap(cel.trim());
+    const levels = text === undefined ? undefined : depths(text);
+    if (text === undefined || levels === undefined) return undefined;
+    const terms: string[] = [];
+    let start = 0;
+    for (let i = 0; i < text.length; i++) {
+        if (levels[i].depth === 0 && !levels[i].quoted && text.startsWith("||", i)) {
             terms.push(text.slice(start, i));
             start = i + 2;
             i++;
         }
     }
-    if (quote !== undefined || depth !== 0) return undefined;
     terms.push(text.slice(start));
     const unwrapped = terms.map((t) => unwrap(t.trim()));
     return unwrapped.some((t) => t === undefined || t === "") ? undefined : (unwrapped as string[]);
@@ -91,20 +103,11 @@ function splitDisjunction(cel: string): string[] | undefined {
 /** `text` without the parentheses that enclose all of it; undefined when they do not balance. */
 function unwrap(text: string): string | undefined {
     while (text.startsWith("(") && text.endsWith(")")) {
-        let depth = 0;
-        let quote: string | undefined;
-        let enclosesAll = true;
-        for (let i = 0; i < text.length; i++) {
-            const c = text[i];
-            if (quote !== undefined) {
-                if (c === quote) quote = undefined;
-            } else if (c === '"' || c === "'") quote = c;
-            else if (c === "(") depth++;
-            else if (c === ")") depth--;
-            if (depth < 0) return undefined;
-            if (depth === 0 && quote === undefined && i < text.length - 1) enclosesAll = false;
-        }
-        if (!enclosesAll) return text;
+        const levels = depths(text);
+        if (levels === undefined) return undefined;
+        // The first parenthesis encloses all when the depth first returns to 0 at the last character.
+        const closes = levels.findIndex((l) => l.depth === 0 && !l.quoted);
+        if (closes !== text.length - 1) return text;
         text = text.slice(1, -1).trim();
     }
     return text;
