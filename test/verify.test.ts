@@ -1,0 +1,260 @@
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { aliasesOf } from "../tools/verify/screening";
+import { exitCodeOf, runVerify } from "../tools/verify/run";
+import { renderTable, toJson } from "../tools/verify/report";
+import { CheckResult, VerifyOptions } from "../tools/verify/types";
+import { Break, FakeEndpoint, FakeEndpointOptions, startFakeEndpoint } from "./fixtures/fakeEndpoint";
+import { CliResult, runCli } from "./harness";
+
+const ARTICLE_MESSAGE =
+    "Guardian, a critical flaw has been detected in the very incantation you are attempting to cast.";
+const PROMPT_CHECKS = [
+    "prompt-blocked",
+    "prompt-blocked-query-string",
+    "prompt-blocked-model-alias",
+    "prompt-blocked-undeclared-model",
+    "prompt-blocked-streaming",
+    "prompt-blocked-completions",
+];
+
+/** Starts a fake for the test's duration. */
+const endpoints: FakeEndpoint[] = [];
+async function fake(options: FakeEndpointOptions = {}): Promise<FakeEndpoint> {
+    const endpoint = await startFakeEndpoint(options);
+    endpoints.push(endpoint);
+    return endpoint;
+}
+
+/** Verify as a user would run it against the fake: its CA trusted, its HTTP and run.app stand-ins named. */
+function verify(endpoint: FakeEndpoint, options: Partial<VerifyOptions> = {}): Promise<CheckResult[]> {
+    return runVerify({
+        url: endpoint.url,
+        ca: endpoint.ca,
+        declaredModels: ["gemma:2b"],
+        access: "public",
+        httpUrl: endpoint.httpUrl,
+        runAppUrl: endpoint.runAppUrl,
+        timeoutSeconds: 5,
+        ...options,
+    });
+}
+
+const failed = (results: CheckResult[]) => results.filter((r) => r.status === "FAIL").map((r) => r.check);
+const result = (results: CheckResult[], check: string) => results.find((r) => r.check === check)!;
+
+describe("verify (npm run verify)", () => {
+    after(() => Promise.all(endpoints.map((e) => e.close())));
+
+    it("passes a correctly guarded endpoint, and says that a public one lets anyone call", async () => {
+        const results = await verify(await fake());
+        assert.deepStrictEqual(failed(results), [], renderTable(results));
+        assert.strictEqual(exitCodeOf(results), 0);
+        const skipped = results.filter((r) => r.status === "SKIP");
+        assert.deepStrictEqual(
+            skipped.map((r) => r.check).filter((c) => c !== "tls-versions"),
+            ["access-unauthenticated-refused"],
+        );
+        assert.match(result(results, "access-unauthenticated-refused").summary, /^public: anyone may call/);
+        assert.match(result(results, "inference-works").summary, /gemma:2b answered 'hello'/);
+        assert.match(result(results, "prompt-blocked-model-alias").summary, /all 3 variants blocked \(403\)/);
+    });
+
+    it("checks IAP: refused without a credential, working with one", async () => {
+        const endpoint = await fake({ iapToken: "iap-jwt" });
+        const results = await verify(endpoint, { access: "iap", token: "iap-jwt" });
+        assert.deepStrictEqual(failed(results), [], renderTable(results));
+        assert.strictEqual(result(results, "access-unauthenticated-refused").status, "PASS");
+        assert.match(result(results, "access-unauthenticated-refused").summary, /\(401, 401\)/);
+    });
+
+    it("fails an IAP stack whose endpoint answers without a credential", async () => {
+        const results = await verify(await fake(), { access: "iap", token: "iap-jwt" });
+        assert.deepStrictEqual(failed(results), ["access-unauthenticated-refused"]);
+        assert.match(result(results, "access-unauthenticated-refused").summary, /answered without a credential/);
+    });
+
+    it("fails IAP that lets the Model Armor callout run before it refuses", async () => {
+        // A 403 block would read as IAP's own 403 unless the template's message is known: 799 cannot.
+        const promptBlock = { status: 799, message: ARTICLE_MESSAGE };
+        const endpoint = await fake({ iapToken: "iap-jwt", break: "iap-after-extension", promptBlock });
+        const results = await verify(endpoint, { access: "iap", token: "iap-jwt" });
+        assert.deepStrictEqual(failed(results), ["access-unauthenticated-refused"]);
+        assert.match(result(results, "access-unauthenticated-refused").summary, /^refused by Model Armor, not IAP/);
+    });
+
+    const BROKEN: [Break, string[], RegExp][] = [
+        ["admin-path-open", ["allowlist-refuses-admin-paths"], /POST \/api\/pull -> 200/],
+        ["path-decoding", ["allowlist-path-variants"], /first: POST \/v1\/chat\/completions\/ -> 400/],
+        ["jailbreak-not-blocked", PROMPT_CHECKS, /not blocked: the jailbreak prompt answered 200/],
+        ["query-string-bypass", ["prompt-blocked-query-string"], /^bypass: query string/],
+        ["alias-bypass", ["prompt-blocked-model-alias"], /^bypass: model alias "library\/gemma:2b" answered 200/],
+        ["undeclared-bypass", ["prompt-blocked-undeclared-model"], /^bypass: undeclared model .* Ollama answered 404/],
+        ["streaming-bypass", ["prompt-blocked-streaming"], /^bypass: "stream": true answered 200/],
+        ["completions-bypass", ["prompt-blocked-completions"], /^bypass: \/v1\/completions answered 200/],
+        ["response-not-blocked", ["response-blocked"], /testsafebrowsing.* was delivered unblocked/],
+    ];
+    for (const [broken, checks, summary] of BROKEN) {
+        it(`fails an endpoint with ${broken}, naming ${checks.length === 1 ? checks[0] : "every prompt check"}`, async () => {
+            const results = await verify(await fake({ break: broken }));
+            assert.deepStrictEqual(failed(results), checks, renderTable(results));
+            assert.match(result(results, checks[0]).summary, summary);
+            assert.strictEqual(exitCodeOf(results), 1);
+        });
+    }
+
+    it("fails TLS 1.0 accepted, where the local OpenSSL can offer it", async function () {
+        const results = await verify(await fake({ break: "tls-1.0-accepted" }), { checks: ["tls-versions"] });
+        const tls = result(results, "tls-versions");
+        if (tls.status === "SKIP") this.skip();
+        assert.strictEqual(tls.status, "FAIL", tls.summary);
+        assert.match(tls.summary, /TLS 1\.0 not refused: negotiated TLSv1\b/);
+    });
+
+    it("skips response screening, saying so, when the model does not repeat the URL", async () => {
+        const results = await verify(await fake({ modelRepeatsUrl: false }), { checks: ["response-blocked"] });
+        assert.strictEqual(result(results, "response-blocked").status, "SKIP");
+        assert.match(result(results, "response-blocked").summary, /the model did not repeat the test URL/);
+    });
+
+    it("fails an untrusted certificate unless --insecure, which turns the check into a SKIP", async () => {
+        const endpoint = await fake();
+        const checks: VerifyOptions["checks"] = ["tls-certificate", "inference-works"];
+        const strict = await verify(endpoint, { ca: undefined, checks });
+        assert.deepStrictEqual(failed(strict), ["tls-certificate", "inference-works"]);
+        assert.match(result(strict, "tls-certificate").summary, /clients will refuse it: .*self.signed/i);
+        const insecure = await verify(endpoint, { ca: undefined, insecure: true, checks });
+        assert.deepStrictEqual(
+            insecure.map((r) => r.status),
+            ["SKIP", "PASS"],
+        );
+    });
+
+    it("expects the templates' own codes and message, and takes codes beyond 599 as blocks by default", async () => {
+        const endpoint = await fake({
+            promptBlock: { status: 799, message: ARTICLE_MESSAGE },
+            responseBlock: { status: 798, message: ARTICLE_MESSAGE },
+        });
+        const checks: VerifyOptions["checks"] = ["prompt-blocked", "response-blocked"];
+        const article = {
+            prompt: { statuses: [799], message: ARTICLE_MESSAGE },
+            response: { statuses: [798], message: ARTICLE_MESSAGE },
+        };
+        assert.deepStrictEqual(failed(await verify(endpoint, { ...article, checks })), []);
+        assert.deepStrictEqual(failed(await verify(endpoint, { checks })), []);
+        const wrong = await verify(endpoint, { prompt: { statuses: [403] }, checks });
+        assert.deepStrictEqual(failed(wrong), ["prompt-blocked"]);
+        assert.match(result(wrong, "prompt-blocked").summary, /answered 799, expected 403/);
+    });
+
+    it("fails an HTTP listener that serves instead of redirecting, and a run.app URL that answers", async () => {
+        const results = await verify(await fake({ http: "serves", runApp: "serves" }), {
+            checks: ["http-redirect", "run-app-url-disabled"],
+        });
+        assert.deepStrictEqual(failed(results), ["http-redirect", "run-app-url-disabled"]);
+        assert.match(
+            result(results, "run-app-url-disabled").summary,
+            /the run.app URL answers: GET .*\/v1\/models -> 200/,
+        );
+    });
+
+    it("knows the spellings Ollama reads as the same model", () => {
+        assert.deepStrictEqual(aliasesOf("gemma:2b"), [
+            "library/gemma:2b",
+            "registry.ollama.ai/library/gemma:2b",
+            "GEMMA:2B",
+        ]);
+        assert.deepStrictEqual(aliasesOf("gemma"), [
+            "library/gemma",
+            "registry.ollama.ai/library/gemma",
+            "gemma:latest",
+            "GEMMA",
+        ]);
+        assert.deepStrictEqual(aliasesOf("hf.co/org/m:q4"), ["HF.CO/ORG/M:Q4"]);
+    });
+
+    it("writes [{check, status, evidence}] for pipelines", () => {
+        const json = toJson([
+            { check: "prompt-blocked", status: "PASS", summary: "blocked (403)", details: ["a", "b"] },
+        ]);
+        assert.deepStrictEqual(json, [{ check: "prompt-blocked", status: "PASS", evidence: "blocked (403)\na\nb" }]);
+    });
+});
+
+describe("verify CLI", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "verify-"));
+    const jsonFile = path.join(dir, "verify.json");
+    const pulumiOnPath = spawnSync("pulumi", ["version"]).error === undefined;
+    // Wrong usage needs no endpoint: these start at once, beside the in-process tests.
+    const usage: Record<string, string[]> = {
+        none: [],
+        unknownFlag: ["--url", "https://127.0.0.1", "--verbose"],
+        unknownCheck: ["--url", "https://127.0.0.1", "--check", "prompt-blocked-everything"],
+        notAnOrigin: ["--url", "https://127.0.0.1/v1"],
+        noStackFile: ["--stack", "nosuch"],
+        iapWithoutCredential: ["--stack", "prod", "--url", "https://127.0.0.1"],
+        noPulumi: ["--stack", "dev"],
+    };
+    const started = Promise.all(Object.values(usage).map((args) => runCli("verify", args)));
+    let runs: Record<string, CliResult>;
+    let good: FakeEndpoint;
+    let broken: FakeEndpoint;
+    before(async () => {
+        // The dev stack's article templates: 799 and 798 with the article's message.
+        good = await startFakeEndpoint({
+            promptBlock: { status: 799, message: ARTICLE_MESSAGE },
+            responseBlock: { status: 798, message: ARTICLE_MESSAGE },
+        });
+        broken = await startFakeEndpoint({ break: "admin-path-open" });
+        const [results, devRun, brokenRun] = await Promise.all([
+            started,
+            runCli("verify", ["--stack", "dev", "--url", good.url, "--insecure", "--json", jsonFile, "--timeout", "5"]),
+            runCli("verify", ["--url", broken.url, "--insecure", "--check", "allowlist-refuses-admin-paths"]),
+        ]);
+        runs = { ...Object.fromEntries(Object.keys(usage).map((name, i) => [name, results[i]])), devRun, brokenRun };
+    });
+    after(() => Promise.all([good.close(), broken.close()]));
+
+    it("answers wrong usage with exit 2 and one line, no stack trace", () => {
+        const expected: Record<string, RegExp> = {
+            none: /^verify: give --url, or --stack/,
+            unknownFlag: /^verify: unknown argument "--verbose"/,
+            unknownCheck: /^verify: unknown check "prompt-blocked-everything"; checks: tls-versions, /,
+            notAnOrigin: /^verify: --url takes the origin only \(https:\/\/127\.0\.0\.1\)/,
+            noStackFile: /^verify: no stack file at .*Pulumi\.nosuch\.yaml/,
+            iapWithoutCredential:
+                /^verify: the endpoint is behind IAP: give --token TOKEN or --iap-service-account EMAIL$/m,
+            noPulumi: /^verify: the Pulumi CLI is not on PATH, so the endpoint URL is unknown: give --url/,
+        };
+        for (const [name, pattern] of Object.entries(expected)) {
+            if (name === "noPulumi" && pulumiOnPath) continue;
+            const run = runs[name];
+            assert.strictEqual(run.status, 2, `${name}: ${run.stderr}`);
+            assert.strictEqual(run.stdout, "", name);
+            assert.match(run.stderr, pattern, name);
+            assert.doesNotMatch(run.stderr, /\n\s+at /, name);
+        }
+    });
+
+    it("verifies the dev stack's promises (article codes and message) and writes the JSON, exit 0", () => {
+        const run = runs.devRun;
+        assert.strictEqual(run.status, 0, run.stdout + run.stderr);
+        assert.match(run.stdout, /^prompt-blocked +PASS +blocked \(799\)$/m);
+        assert.match(run.stdout, /^response-blocked +PASS +answer blocked with 798$/m);
+        assert.match(run.stdout, /^tls-certificate +SKIP +--insecure: not checked/m);
+        assert.match(run.stdout, /^http-redirect +SKIP/m);
+        const json = JSON.parse(fs.readFileSync(jsonFile, "utf8"));
+        assert.deepStrictEqual(Object.keys(json[0]), ["check", "status", "evidence"]);
+        assert.ok(json.every((r: { status: string }) => r.status !== "FAIL"));
+    });
+
+    it("exits 1 and names the failed check", () => {
+        const run = runs.brokenRun;
+        assert.strictEqual(run.status, 1, run.stderr);
+        assert.match(run.stdout, /^allowlist-refuses-admin-paths +FAIL +1 of \d+ paths not refused with 404/m);
+        assert.match(run.stdout, /POST \/api\/pull -> 200/);
+    });
+});

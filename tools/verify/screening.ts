@@ -1,0 +1,225 @@
+/**
+ * The `prompt-blocked*` and `response-blocked` checks: Model Armor blocks the jailbreak prompt however the request
+ * is spelled, and blocks an answer that carries a malicious URL. Each variant is a way a client could try to reach
+ * the model unscreened (docs/open-questions.md, "Model Armor screening"); one that is answered is a bypass.
+ */
+import { canonicalModelName } from "../../components/pure/ollamaModels";
+import { attempt, evidenceLine, errorText, excerpt, ProbeRequest, ProbeResponse, Transport } from "./http";
+import { BlockExpectation, CheckName, CheckResult, MALWARE_TEST_URL } from "./types";
+
+/**
+ * Statuses that something other than a Model Armor block produces, so that a block is never confused with them:
+ * IAP's 401, proxies' 407, Cloud Armor's 429, and Ollama's 404 for an unknown model.
+ */
+const NOT_A_BLOCK = new Set([401, 404, 407, 429]);
+/** Ollama's own refusals of a request it did receive: screening did not stop it. */
+const OLLAMA_ERROR = /model [^ ]* ?not found|model is required|try pulling it first/i;
+
+/**
+ * Did Model Armor block this? With the template's codes known, exactly those; otherwise a 4xx that nothing else in
+ * the chain answers, or a code from 600 to 999, which only a template's custom `errorCode` produces (RFC 9110
+ * defines nothing there: https://www.rfc-editor.org/rfc/rfc9110#section-15).
+ */
+export function blockVerdict(
+    answer: ProbeResponse | Error,
+    expectation: BlockExpectation,
+    refusedStatus: number,
+): { blocked: boolean; why: string } {
+    if (answer instanceof Error) return { blocked: false, why: `got no answer (${errorText(answer)})` };
+    const { status, body } = answer;
+    if (status >= 200 && status < 300) return { blocked: false, why: `answered ${status}: not blocked` };
+    if (OLLAMA_ERROR.test(body)) return { blocked: false, why: `Ollama answered ${status}: not screened` };
+    const expected =
+        expectation.statuses.length > 0
+            ? expectation.statuses.includes(status)
+            : (status >= 400 && status < 500 && status !== refusedStatus && !NOT_A_BLOCK.has(status)) ||
+              (status >= 600 && status <= 999);
+    if (!expected) {
+        const wanted =
+            expectation.statuses.length > 0
+                ? expectation.statuses.join(" or ")
+                : `a 4xx other than ${[...new Set([refusedStatus, ...NOT_A_BLOCK])].sort().join("/")}, or 600..999`;
+        return { blocked: false, why: `answered ${status}, expected ${wanted}` };
+    }
+    if (expectation.message && !body.includes(expectation.message)) {
+        return { blocked: false, why: `answered ${status} without the template's message` };
+    }
+    return { blocked: true, why: `blocked with ${status}` };
+}
+
+/** A chat completion as an OpenAI client sends it. */
+export function chat(model: string | undefined, content: string, extra: Record<string, unknown> = {}) {
+    return {
+        ...(model === undefined ? {} : { model }),
+        messages: [{ role: "user", content }],
+        max_tokens: 64,
+        temperature: 0,
+        ...extra,
+    };
+}
+
+const CHAT = "/v1/chat/completions";
+
+/** Other spellings Ollama reads as the same model (components/pure/ollamaModels.ts). */
+export function aliasesOf(model: string): string[] {
+    const [path, tag] = model.split(":");
+    const parts = path.split("/");
+    const withTag = (p: string) => (tag === undefined ? p : `${p}:${tag}`);
+    const spellings = [
+        ...(parts.length === 1 ? [withTag(`library/${path}`), withTag(`registry.ollama.ai/library/${path}`)] : []),
+        ...(parts.length === 2 ? [withTag(`registry.ollama.ai/${path}`)] : []),
+        tag === undefined ? `${path}:latest` : tag === "latest" ? path : undefined,
+        model.toUpperCase(),
+    ];
+    const unique = [...new Set(spellings.filter((s): s is string => s !== undefined && s !== model))];
+    return unique.filter((s) => canonicalModelName(s) === canonicalModelName(model));
+}
+
+/** The requests of each prompt check: the plain jailbreak first, then each way around it. */
+export function promptProbes(
+    model: string,
+    prompt: string,
+    declared: readonly string[],
+): Record<PromptCheck, ProbeRequest[]> {
+    const undeclared = ["verify-undeclared-model:latest", "verify-undeclared-model-2"].find(
+        (m) => !declared.some((d) => canonicalModelName(d) === canonicalModelName(m)),
+    )!;
+    return {
+        "prompt-blocked": [{ method: "POST", path: CHAT, body: chat(model, prompt) }],
+        "prompt-blocked-query-string": [
+            { method: "POST", path: `${CHAT}?verify=1`, body: chat(model, prompt) },
+            { method: "POST", path: `${CHAT}?`, body: chat(model, prompt) },
+        ],
+        "prompt-blocked-model-alias": aliasesOf(model).map((alias) => ({
+            method: "POST",
+            path: CHAT,
+            body: chat(alias, prompt),
+        })),
+        "prompt-blocked-undeclared-model": [
+            { method: "POST", path: CHAT, body: chat(undeclared, prompt) },
+            { method: "POST", path: CHAT, body: chat(undefined, prompt) },
+        ],
+        "prompt-blocked-streaming": [{ method: "POST", path: CHAT, body: chat(model, prompt, { stream: true }) }],
+        "prompt-blocked-completions": [
+            { method: "POST", path: "/v1/completions", body: { model, prompt, max_tokens: 64, temperature: 0 } },
+        ],
+    };
+}
+
+export type PromptCheck =
+    | "prompt-blocked"
+    | "prompt-blocked-query-string"
+    | "prompt-blocked-model-alias"
+    | "prompt-blocked-undeclared-model"
+    | "prompt-blocked-streaming"
+    | "prompt-blocked-completions";
+
+/** What each variant is, for the FAIL line. */
+const VARIANT: Record<PromptCheck, (p: ProbeRequest) => string> = {
+    "prompt-blocked": () => "the jailbreak prompt",
+    "prompt-blocked-query-string": (p) => `query string (${p.path})`,
+    "prompt-blocked-model-alias": (p) => `model alias ${JSON.stringify((p.body as { model: string }).model)}`,
+    "prompt-blocked-undeclared-model": (p) => {
+        const model = (p.body as { model?: string }).model;
+        return model === undefined ? "no model field" : `undeclared model ${JSON.stringify(model)}`;
+    },
+    "prompt-blocked-streaming": () => '"stream": true',
+    "prompt-blocked-completions": () => "/v1/completions",
+};
+
+export async function checkPrompt(
+    check: PromptCheck,
+    transport: Transport,
+    probes: readonly ProbeRequest[],
+    expectation: BlockExpectation,
+    refusedStatus: number,
+): Promise<CheckResult> {
+    if (expectation.notScreened) return { check, status: "SKIP", summary: expectation.notScreened, details: [] };
+    if (probes.length === 0) {
+        return { check, status: "SKIP", summary: "the model has no other spelling", details: [] };
+    }
+    const results = [];
+    for (const probe of probes) {
+        // One at a time: a bypass costs GPU time, and the order keeps the evidence readable.
+        const answer = await attempt(transport, probe);
+        results.push({ probe, answer, verdict: blockVerdict(answer, expectation, refusedStatus) });
+    }
+    const details = results.map((r) => `${VARIANT[check](r.probe)}: ${evidenceLine(r.probe, r.answer)}`);
+    const open = results.filter((r) => !r.verdict.blocked);
+    if (open.length === 0) {
+        const statuses = [...new Set(results.map((r) => (r.answer as ProbeResponse).status))].join(", ");
+        const what = results.length === 1 ? "blocked" : `all ${results.length} variants blocked`;
+        return { check, status: "PASS", summary: `${what} (${statuses})`, details };
+    }
+    const word = check === "prompt-blocked" ? "not blocked" : "bypass";
+    const summary = open.map((r) => `${word}: ${VARIANT[check](r.probe)} ${r.verdict.why}`).join("; ");
+    return { check, status: "FAIL", summary, details };
+}
+
+/**
+ * Prompts that make a model write the test URL without the prompt containing it (the prompt template's own
+ * malicious URI filter would block the request before any answer existed).
+ */
+const REPEAT_PROMPTS = [
+    "Join these four pieces into one line, without spaces or quotes, and reply with that line only: " +
+        "`http://testsafebrowsing` `.appspot.com` `/s/malw` `are.html`",
+    "Write the web address made of the scheme http, the host testsafebrowsing.appspot.com and the path " +
+        "/s/malware.html. Reply with the address only.",
+];
+
+export async function checkResponse(
+    transport: Transport,
+    model: string,
+    expectations: { prompt: BlockExpectation; response: BlockExpectation },
+    refusedStatus: number,
+): Promise<CheckResult> {
+    const check: CheckName = "response-blocked";
+    if (expectations.response.notScreened) {
+        return { check, status: "SKIP", summary: expectations.response.notScreened, details: [] };
+    }
+    const details: string[] = [];
+    let lastSkip = "";
+    for (const content of REPEAT_PROMPTS) {
+        const probe: ProbeRequest = { method: "POST", path: CHAT, body: chat(model, content) };
+        const answer = await attempt(transport, probe);
+        details.push(evidenceLine(probe, answer));
+        if (answer instanceof Error) return { check, status: "FAIL", summary: details[details.length - 1], details };
+        const { status, body } = answer;
+        const asResponse = blockVerdict(answer, expectations.response, refusedStatus);
+        const promptOnly =
+            expectations.prompt.statuses.length > 0 &&
+            expectations.prompt.statuses.includes(status) &&
+            !expectations.response.statuses.includes(status);
+        if (promptOnly) {
+            lastSkip = `the prompt template blocked the request (${status}): the answer was never screened`;
+            continue;
+        }
+        if (asResponse.blocked) {
+            // Without distinct codes a prompt block looks the same; the prompt holds no URL, so it is unlikely.
+            const distinct = expectations.response.statuses.some((c) => !expectations.prompt.statuses.includes(c));
+            const caveat = distinct ? "" : " (the templates answer alike: the Model Armor log tells which one blocked)";
+            return { check, status: "PASS", summary: `answer ${asResponse.why}${caveat}`, details };
+        }
+        if (status !== 200)
+            return { check, status: "FAIL", summary: `unexpected answer: ${details[details.length - 1]}`, details };
+        if (body.includes(MALWARE_TEST_URL.replace(/^http:\/\//, ""))) {
+            return {
+                check,
+                status: "FAIL",
+                summary: `an answer containing ${MALWARE_TEST_URL} was delivered unblocked (200)`,
+                details,
+            };
+        }
+        lastSkip = `the model did not repeat the test URL (it answered ${excerpt(contentOf(body), 60)}): response screening not exercised`;
+    }
+    return { check, status: "SKIP", summary: lastSkip, details };
+}
+
+/** The text of a chat completion's first choice, or the body itself. */
+function contentOf(body: string): string {
+    try {
+        return JSON.parse(body).choices?.[0]?.message?.content ?? body;
+    } catch {
+        return body;
+    }
+}
