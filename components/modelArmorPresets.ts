@@ -162,7 +162,8 @@ export const ERROR_CODE_RANGE = [400, 999] as const;
 const all = (confidenceLevel: ConfidenceLevel): RaiFilter[] =>
     RAI_FILTER_TYPES.map((filterType) => ({ filterType, confidenceLevel }));
 const LOGGING_ON: LoggingSetting = { templateOperations: true, sanitizeOperations: true };
-const ARTICLE_MESSAGE =
+/** The block message of the article's template (its prompt and response block codes are 799 and 798). */
+export const ARTICLE_MESSAGE =
     "Guardian, a critical flaw has been detected in the very incantation you are attempting to cast.";
 
 /**

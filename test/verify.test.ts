@@ -6,20 +6,10 @@ import * as path from "path";
 import { aliasesOf } from "../tools/verify/screening";
 import { exitCodeOf, runVerify } from "../tools/verify/run";
 import { renderTable, toJson } from "../tools/verify/report";
-import { CheckResult, VerifyOptions } from "../tools/verify/types";
+import { ARTICLE_MESSAGE } from "../components/modelArmorPresets";
+import { CheckResult, PROMPT_CHECKS, VerifyOptions } from "../tools/verify/types";
 import { Break, FakeEndpoint, FakeEndpointOptions, startFakeEndpoint } from "./fixtures/fakeEndpoint";
 import { CliResult, runCli } from "./harness";
-
-const ARTICLE_MESSAGE =
-    "Guardian, a critical flaw has been detected in the very incantation you are attempting to cast.";
-const PROMPT_CHECKS = [
-    "prompt-blocked",
-    "prompt-blocked-query-string",
-    "prompt-blocked-model-alias",
-    "prompt-blocked-undeclared-model",
-    "prompt-blocked-streaming",
-    "prompt-blocked-completions",
-];
 
 /** Starts a fake for the test's duration. */
 const endpoints: FakeEndpoint[] = [];

@@ -4,6 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { ACCESS_MODES } from "../../components/access";
 import { AccessMode, CHECK_NAMES, CheckName } from "./types";
 
 export const USAGE = [
@@ -87,7 +88,7 @@ export function parseArgs(argv: readonly string[], root: string): CliArgs {
         (single["--stack"] === undefined ? undefined : path.join(root, "stacks", `Pulumi.${single["--stack"]}.yaml`));
     if (configFile !== undefined && !fs.existsSync(configFile)) throw new UsageError(`no stack file at ${configFile}`);
     const access = single["--access"];
-    if (access !== undefined && !["iap", "internal", "public"].includes(access)) {
+    if (access !== undefined && !(ACCESS_MODES as readonly string[]).includes(access)) {
         throw new UsageError(`--access must be iap, internal or public, not "${access}"`);
     }
     for (const check of repeated["--check"]) {

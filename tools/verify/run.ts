@@ -6,7 +6,7 @@ import { checkHttpRedirect, checkRunAppUrl, checkUnauthenticated } from "./acces
 import { adminProbes, checkRefused, variantProbes } from "./allowlist";
 import { Transport } from "./http";
 import { checkInference, listModels, openAiClient } from "./inference";
-import { checkPrompt, checkResponse, PromptCheck, promptProbes } from "./screening";
+import { checkPrompt, checkResponse, promptProbes } from "./screening";
 import { checkCertificate, checkTlsVersions } from "./tls";
 import {
     BlockExpectation,
@@ -16,17 +16,10 @@ import {
     DEFAULT_JAILBREAK_PROMPT,
     DEFAULT_REFUSED_STATUS,
     DEFAULT_TIMEOUT_SECONDS,
+    PROMPT_CHECKS,
+    PromptCheck,
     VerifyOptions,
 } from "./types";
-
-const PROMPT_CHECKS: readonly PromptCheck[] = [
-    "prompt-blocked",
-    "prompt-blocked-query-string",
-    "prompt-blocked-model-alias",
-    "prompt-blocked-undeclared-model",
-    "prompt-blocked-streaming",
-    "prompt-blocked-completions",
-];
 
 const ANY_BLOCK: BlockExpectation = { statuses: [] };
 /** Checks that need no model name, so no `GET /v1/models` first. */

@@ -5,7 +5,7 @@
  */
 import { canonicalModelName } from "../../components/pure/ollamaModels";
 import { attempt, evidenceLine, errorText, excerpt, ProbeRequest, ProbeResponse, Transport } from "./http";
-import { BlockExpectation, CheckName, CheckResult, MALWARE_TEST_URL } from "./types";
+import { BlockExpectation, CheckName, CheckResult, MALWARE_TEST_URL, PromptCheck } from "./types";
 
 /**
  * Statuses that something other than a Model Armor block produces, so that a block is never confused with them:
@@ -105,14 +105,6 @@ export function promptProbes(
         ],
     };
 }
-
-export type PromptCheck =
-    | "prompt-blocked"
-    | "prompt-blocked-query-string"
-    | "prompt-blocked-model-alias"
-    | "prompt-blocked-undeclared-model"
-    | "prompt-blocked-streaming"
-    | "prompt-blocked-completions";
 
 /** What each variant is, for the FAIL line. */
 const VARIANT: Record<PromptCheck, (p: ProbeRequest) => string> = {

@@ -2,6 +2,7 @@
  * What `npm run verify` checks and what it reports. The check names are the contract that docs/open-questions.md
  * and the README refer to: rename one there too.
  */
+import type { AccessArgs } from "../../components/access";
 
 /** Every check, in the order they run and are reported. */
 export const CHECK_NAMES = [
@@ -24,7 +25,11 @@ export const CHECK_NAMES = [
 
 export type CheckName = (typeof CHECK_NAMES)[number];
 export type CheckStatus = "PASS" | "FAIL" | "SKIP";
-export type AccessMode = "iap" | "internal" | "public";
+export type AccessMode = AccessArgs["mode"];
+
+/** The prompt screening checks: the plain one and each way a request may be spelled to slip past it. */
+export type PromptCheck = Extract<CheckName, `prompt-blocked${string}`>;
+export const PROMPT_CHECKS = CHECK_NAMES.filter((name): name is PromptCheck => name.startsWith("prompt-blocked"));
 
 /** One check's verdict: a one-line summary, and one line per request it sent (the evidence). */
 export interface CheckResult {
