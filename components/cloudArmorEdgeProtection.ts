@@ -2,6 +2,7 @@ import * as gcp from "./gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { parseCidr } from "./pure/cidr";
 import { componentType } from "./pure/resourceTypes";
+import { renamedFrom } from "./renamed";
 import { checkComponentArgs, declareArgKeys, definedOnly, Problems } from "./validation";
 
 /** Arguments of {@link CloudArmorEdgeProtection}; the `guarded-llm:cloudArmor` stack config keys. */
@@ -73,15 +74,7 @@ export class CloudArmorEdgeProtection extends pulumi.ComponentResource {
 
     constructor(name: string, args: CloudArmorEdgeProtectionArgs, opts?: pulumi.ComponentResourceOptions) {
         checkComponentArgs("CloudArmorEdgeProtection", name, args, validateCloudArmorEdgeProtectionArgs);
-        super(
-            componentType("CloudArmorEdgeProtection"),
-            name,
-            {},
-            {
-                ...opts,
-                aliases: [...(opts?.aliases ?? []), { type: componentType("EdgeSecurityPolicy") }],
-            },
-        );
+        super(componentType("CloudArmorEdgeProtection"), name, {}, renamedFrom("EdgeSecurityPolicy", opts));
         const { requestsPerMinutePerClient } = { ...CLOUD_ARMOR_EDGE_PROTECTION_DEFAULTS, ...definedOnly(args) };
 
         const allowlist = args.allowedSourceRanges ? [...args.allowedSourceRanges] : undefined;

@@ -18,6 +18,7 @@ import {
 import { boundedSlug } from "./naming";
 import { MODEL_ARMOR_REGION_EXPECTED, MODEL_ARMOR_REGIONS } from "./pure/modelArmorSettings";
 import { componentType } from "./pure/resourceTypes";
+import { renamedFrom } from "./renamed";
 import { checkComponentArgs, declareArgKeys, Problems } from "./validation";
 
 /** Arguments of {@link ModelArmorTemplates}. Field names match the `guarded-llm:modelArmor` stack config keys. */
@@ -146,15 +147,7 @@ export class ModelArmorTemplates extends pulumi.ComponentResource {
 
     constructor(name: string, args: ModelArmorTemplatesArgs, opts?: pulumi.ComponentResourceOptions) {
         checkComponentArgs("ModelArmorTemplates", name, args, validateModelArmorTemplatesArgs);
-        super(
-            componentType("ModelArmorTemplates"),
-            name,
-            {},
-            {
-                ...opts,
-                aliases: [...(opts?.aliases ?? []), { type: componentType("ModelArmorPolicy") }],
-            },
-        );
+        super(componentType("ModelArmorTemplates"), name, {}, renamedFrom("ModelArmorPolicy", opts));
 
         this.settings = resolveModelArmorSettings(args);
         for (const warning of modelArmorTemplatesWarnings(this.settings)) pulumi.log.warn(warning, this);
