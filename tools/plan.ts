@@ -7,6 +7,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { runCommand, UsageError } from "./cli";
 
 const USAGE = "usage: npm run plan -- (--stack <name> | --config-file <path>) [--json <file>]";
 
@@ -40,17 +41,8 @@ function parseArgs(argv: string[]): PlanArgs {
     return { stack, configFile, jsonFile: options["--json"] };
 }
 
-class UsageError extends Error {}
-
 async function main(): Promise<number> {
-    let args: PlanArgs;
-    try {
-        args = parseArgs(process.argv.slice(2));
-    } catch (e) {
-        if (!(e instanceof UsageError)) throw e;
-        console.error(`plan: ${e.message}\n${USAGE}`);
-        return 2;
-    }
+    const args = parseArgs(process.argv.slice(2));
     // Loaded only now: wrong usage is answered without loading the Pulumi SDK.
     const { ConfigurationError, formatProblem } = await import("../components/validation");
     const { installRecordingRuntime } = await import("./mockRuntime");
@@ -82,10 +74,4 @@ async function main(): Promise<number> {
     }
 }
 
-main().then(
-    (code) => process.exit(code),
-    (e) => {
-        console.error(`plan: ${e instanceof Error ? e.message : String(e)}`);
-        process.exit(1);
-    },
-);
+runCommand("plan", USAGE, main);

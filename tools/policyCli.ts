@@ -8,6 +8,7 @@
  * usage or a file that cannot be read or is not a stack export.
  */
 import * as fs from "fs";
+import { runCommand, UsageError } from "./cli";
 import type { PolicyPackConfig } from "@pulumi/policy";
 import type { Violation } from "./policyRunner";
 import { readStackExport, StackExportError } from "./stackExport";
@@ -21,8 +22,6 @@ interface PolicyArgs {
     /** The pack's config, as `pulumi preview --policy-pack-config` takes it. */
     configFile?: string;
 }
-
-class UsageError extends Error {}
 
 function parseArgs(argv: string[]): PolicyArgs {
     const files: string[] = [];
@@ -57,14 +56,7 @@ function violationsJson(violations: readonly Violation[]) {
 
 /** Runs the command; returns the exit code. */
 async function main(argv: string[]): Promise<number> {
-    let args: PolicyArgs;
-    try {
-        args = parseArgs(argv);
-    } catch (e) {
-        if (!(e instanceof UsageError)) throw e;
-        console.error(`policy: ${e.message}\n${USAGE}`);
-        return 2;
-    }
+    const args = parseArgs(argv);
     let text: string;
     try {
         text = fs.readFileSync(args.file === "-" ? 0 : args.file, "utf8");
@@ -111,10 +103,4 @@ async function main(argv: string[]): Promise<number> {
     return 0;
 }
 
-main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e) => {
-        console.error(`policy: ${e instanceof Error ? e.message : String(e)}`);
-        process.exit(2);
-    },
-);
+runCommand("policy", USAGE, () => main(process.argv.slice(2)), 2);

@@ -7,20 +7,14 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { CliArgs, parseArgs, USAGE, UsageError } from "./verify/args";
+import { runCommand, UsageError } from "./cli";
+import { CliArgs, parseArgs, USAGE } from "./verify/args";
 import type { VerifyOptions } from "./verify/types";
 
 const ROOT = path.join(__dirname, "..");
 
 async function main(): Promise<number> {
-    let args: CliArgs;
-    try {
-        args = parseArgs(process.argv.slice(2), ROOT);
-    } catch (e) {
-        if (!(e instanceof UsageError)) throw e;
-        console.error(`verify: ${e.message}\n${USAGE}`);
-        return 2;
-    }
+    const args = parseArgs(process.argv.slice(2), ROOT);
     let options: VerifyOptions;
     try {
         options = await buildOptions(args);
@@ -106,10 +100,4 @@ async function iapJwt(serviceAccount: string, endpoint: URL): Promise<string> {
     }
 }
 
-main().then(
-    (code) => process.exit(code),
-    (e) => {
-        console.error(`verify: ${e instanceof Error ? e.message : String(e)}`);
-        process.exit(1);
-    },
-);
+runCommand("verify", USAGE, main);

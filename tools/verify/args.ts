@@ -5,6 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ACCESS_MODES } from "../../components/access";
+import { UsageError } from "../cli";
 import { AccessMode, CHECK_NAMES, CheckName } from "./types";
 
 export const USAGE = [
@@ -13,8 +14,6 @@ export const USAGE = [
     "  --token TOKEN | --iap-service-account EMAIL  --access iap|internal|public  --http-url URL  --run-app-url URL",
     "  --timeout S  --json FILE  --check NAME (repeatable)",
 ].join("\n");
-
-export class UsageError extends Error {}
 
 export interface CliArgs {
     url?: string;

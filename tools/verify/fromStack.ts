@@ -8,7 +8,7 @@ import { routedPaths } from "../../components/pure/allowlistUrlMap";
 import { resolveModelArmorSettings } from "../../components/modelArmorPresets";
 import { parseStackConfig } from "../../stacks/config";
 import { readStackFile } from "../stackFile";
-import { UsageError } from "./args";
+import { UsageError } from "../cli";
 import { BlockExpectation, VerifyOptions } from "./types";
 
 /** Expectations from the stack file; `httpRedirect` becomes a URL once the endpoint's host is known. */
