@@ -392,8 +392,9 @@ export class RegionalHttpsLoadBalancer extends pulumi.ComponentResource {
                       addressType: "INTERNAL",
                       subnetwork: internal.subnet,
                       address: internal.address,
-                      // An internal address shared by the HTTPS and the redirect rule must say so.
-                      purpose: resolved.httpRedirect ? "SHARED_LOADBALANCER_VIP" : undefined,
+                      // Shared by the HTTPS and the redirect rule, or by the HTTPS rule alone: always shared, so that
+                      // turning the redirect on later does not replace the (protected) address.
+                      purpose: "SHARED_LOADBALANCER_VIP",
                   }
                 : { project, region, addressType: "EXTERNAL", networkTier },
             { parent: this, protect: resolved.protectAddress, retainOnDelete: resolved.retainAddressOnDelete },
@@ -433,7 +434,8 @@ export class RegionalHttpsLoadBalancer extends pulumi.ComponentResource {
         this.dnsRecords = pulumi
             .all([this.address.address, certificate.authorizationRecords])
             .apply(([ip, authorizations]) => [
-                ...(tlsArgs.mode === "managed" ? tlsArgs.domains : []).map((domain) => ({
+                // An internal address stays out of public DNS: only the authorisation records are to publish.
+                ...(tlsArgs.mode === "managed" && !internal ? tlsArgs.domains : []).map((domain) => ({
                     name: `${domain}.`,
                     type: "A",
                     data: ip,

@@ -5,12 +5,24 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { TYPES } from "../components/pure/resourceTypes";
 import { isKnown, listOf, quote, valueAt } from "../components/pure/values";
+import { iamGrants } from "./iam";
 import { BACKEND_SERVICES, NETWORK_ENDPOINT_GROUPS } from "./routing";
 import { StackResource, StackView } from "./stack";
+import { Props } from "./values";
 
 const EXTERNAL_SCHEMES = ["EXTERNAL_MANAGED", "EXTERNAL"];
-const IAP_GRANTS = [TYPES.iapBackendServiceIamMember, TYPES.iapBackendServiceIamBinding];
+/** Grants on one regional backend service; a policy document lists its bindings. */
+const IAP_GRANTS = [
+    TYPES.iapBackendServiceIamMember,
+    TYPES.iapBackendServiceIamBinding,
+    TYPES.iapBackendServiceIamPolicy,
+];
 const IAP_ACCESSOR_ROLE = "roles/iap.httpsResourceAccessor";
+
+/** Does an IAM resource grant the accessor role (or might it, while its role is unknown)? */
+function grantsAccessorRole(type: string, props: Props): boolean {
+    return iamGrants(type, props).some((g) => g.role === IAP_ACCESSOR_ROLE || !isKnown(g.role));
+}
 /** The priority of every Cloud Armor policy's default rule. */
 const DEFAULT_RULE_PRIORITY = 2147483647;
 
@@ -71,15 +83,17 @@ export const lbAccessControlled: StackValidationPolicy = {
 export const lbIapHasAccessors: StackValidationPolicy = {
     name: "lb-iap-has-accessors",
     description:
-        "Every backend service with Identity-Aware Proxy grants roles/iap.httpsResourceAccessor to someone in this " +
-        "stack: IAP with no accessor refuses everyone.",
+        "Every regional backend service with Identity-Aware Proxy grants roles/iap.httpsResourceAccessor to someone " +
+        "in this stack, on it or on the whole project: IAP with no accessor refuses everyone.",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         const stack = new StackView(args.resources);
-        const grants = stack
-            .ofType(...IAP_GRANTS)
-            .filter((g) => g.props.role === IAP_ACCESSOR_ROLE || !isKnown(g.props.role));
-        for (const backend of stack.ofType(...BACKEND_SERVICES)) {
+        const grants = stack.ofType(...IAP_GRANTS).filter((g) => grantsAccessorRole(g.type, g.props));
+        // A project-wide grant of the role lets its members through every IAP resource of the project.
+        const projectWide = stack.ofType(TYPES.projectIamMember, TYPES.projectIamBinding, TYPES.projectIamPolicy);
+        if (projectWide.some((g) => grantsAccessorRole(g.type, g.props))) return;
+        // Global backend services take their grants through other resources (WebBackendServiceIam*): not judged here.
+        for (const backend of stack.ofType(TYPES.backendService)) {
             if (valueAt(backend.props, "iap.enabled") !== true) continue;
             const granted = grants.some((g) =>
                 stack.referenced(g, "webRegionBackendService", [backend.type]).includes(backend),

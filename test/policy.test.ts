@@ -838,6 +838,12 @@ describe("policy pack", () => {
                 ["lb-backend", /grants roles\/iap\.httpsResourceAccessor to nobody/],
             ]);
             assertClean(await topology({}), "lb-iap-has-accessors");
+            const projectWide = resource(TYPES.projectIamMember, "accessors", {
+                project: "test-project",
+                role: "roles/iap.httpsResourceAccessor",
+                member: "group:ml@example.com",
+            });
+            assertClean([...noGrants, projectWide], "lb-iap-has-accessors");
         });
     });
 

@@ -472,6 +472,20 @@ describe("RegionalHttpsLoadBalancer", () => {
                 [dns.zone, dns.name, "A", ["10.10.0.5"]],
             );
             assert.strictEqual(outputs(r).endpointUrl, "https://llm.internal.example.com");
+            const managed = await build({
+                access: { mode: "internal", subnet },
+                tls: { mode: "managed", domains: ["llm.internal.example.com"] },
+            });
+            assert.strictEqual(
+                managed.one(ADDRESS).inputs.purpose,
+                "SHARED_LOADBALANCER_VIP",
+                "shared before a redirect is added",
+            );
+            assert.deepStrictEqual(
+                outputs(managed).dnsRecords.map((record: { type: string }) => record.type),
+                ["CNAME"],
+                "the private address is not for public DNS",
+            );
         });
 
         it("public: as before, with a warning", async () => {
