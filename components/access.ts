@@ -6,6 +6,7 @@
 import * as gcp from "./gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { RESOURCE_NAME } from "./proxySubnet";
+import { ACCESS_MODES } from "./pure/accessModes";
 import { Problems } from "./validation";
 
 /** Identity-Aware Proxy on the backend service: only the listed principals get through. */
@@ -36,7 +37,6 @@ export interface PublicAccessArgs {
 
 export type AccessArgs = IapAccessArgs | InternalAccessArgs | PublicAccessArgs;
 
-export const ACCESS_MODES = ["iap", "internal", "public"] as const;
 const ACCESS_FIELDS: Record<(typeof ACCESS_MODES)[number], readonly string[]> = {
     iap: ["accessors"],
     internal: ["subnet", "address", "dns"],

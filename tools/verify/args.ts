@@ -4,7 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { ACCESS_MODES } from "../../components/access";
+import { ACCESS_MODES } from "../../components/pure/accessModes";
 import { UsageError } from "../cli";
 import { AccessMode, CHECK_NAMES, CheckName } from "./types";
 

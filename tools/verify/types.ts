@@ -2,7 +2,7 @@
  * What `npm run verify` checks and what it reports. The check names are the contract that docs/open-questions.md
  * and the README refer to: rename one there too.
  */
-import type { AccessArgs } from "../../components/access";
+import type { AccessMode } from "../../components/pure/accessModes";
 
 /** Every check, in the order they run and are reported. */
 export const CHECK_NAMES = [
@@ -25,7 +25,7 @@ export const CHECK_NAMES = [
 
 export type CheckName = (typeof CHECK_NAMES)[number];
 export type CheckStatus = "PASS" | "FAIL" | "SKIP";
-export type AccessMode = AccessArgs["mode"];
+export type { AccessMode };
 
 /** The prompt screening checks: the plain one and each way a request may be spelled to slip past it. */
 export type PromptCheck = Extract<CheckName, `prompt-blocked${string}`>;
