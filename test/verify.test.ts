@@ -3,6 +3,9 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { UsageError } from "../tools/cli";
+import { parseArgs } from "../tools/verify/args";
+import { buildOptions } from "../tools/verify/options";
 import { aliasesOf } from "../tools/verify/screening";
 import { exitCodeOf, runVerify } from "../tools/verify/run";
 import { renderTable, toJson } from "../tools/verify/report";
@@ -174,6 +177,8 @@ describe("verify (npm run verify)", () => {
     });
 });
 
+const ROOT = path.join(__dirname, "..");
+
 describe("verify CLI", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "verify-"));
     const jsonFile = path.join(dir, "verify.json");
@@ -185,8 +190,6 @@ describe("verify CLI", () => {
         unknownCheck: ["--url", "https://127.0.0.1", "--check", "prompt-blocked-everything"],
         notAnOrigin: ["--url", "https://127.0.0.1/v1"],
         noStackFile: ["--stack", "nosuch"],
-        iapWithoutCredential: ["--stack", "prod", "--url", "https://127.0.0.1"],
-        noPulumi: ["--stack", "dev"],
     };
     const started = Promise.all(Object.values(usage).map((args) => runCli("verify", args)));
     let runs: Record<string, CliResult>;
@@ -215,17 +218,29 @@ describe("verify CLI", () => {
             unknownCheck: /^verify: unknown check "prompt-blocked-everything"; checks: tls-versions, /,
             notAnOrigin: /^verify: --url takes the origin only \(https:\/\/127\.0\.0\.1\)/,
             noStackFile: /^verify: no stack file at .*Pulumi\.nosuch\.yaml/,
-            iapWithoutCredential:
-                /^verify: the endpoint is behind IAP: give --token TOKEN or --iap-service-account EMAIL$/m,
-            noPulumi: /^verify: the Pulumi CLI is not on PATH, so the endpoint URL is unknown: give --url/,
         };
         for (const [name, pattern] of Object.entries(expected)) {
-            if (name === "noPulumi" && pulumiOnPath) continue;
             const run = runs[name];
             assert.strictEqual(run.status, 2, `${name}: ${run.stderr}`);
             assert.strictEqual(run.stdout, "", name);
             assert.match(run.stderr, pattern, name);
             assert.doesNotMatch(run.stderr, /\n\s+at /, name);
+        }
+    });
+
+    it("refuses, as wrong usage, a stack it cannot verify: IAP without a credential, no URL without the Pulumi CLI", async () => {
+        const options = (...args: string[]) => buildOptions(parseArgs(args, ROOT));
+        await assert.rejects(options("--stack", "prod", "--url", "https://127.0.0.1"), {
+            name: "Error",
+            message: "the endpoint is behind IAP: give --token TOKEN or --iap-service-account EMAIL",
+        });
+        if (!pulumiOnPath) {
+            await assert.rejects(
+                options("--stack", "dev"),
+                (e: Error) =>
+                    e instanceof UsageError &&
+                    /^the Pulumi CLI is not on PATH, so the endpoint URL is unknown: give --url/.test(e.message),
+            );
         }
     });
 
