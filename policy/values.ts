@@ -17,6 +17,17 @@ export type Props = Json;
  */
 export function plain(value: unknown): any {
     if (value === null || typeof value !== "object") return value;
+    // Every policy of the pack reads the same resource's properties: copied once, then shared.
+    const copied = plainCopies.get(value);
+    if (copied !== undefined) return copied;
+    const copy = plainCopy(value);
+    plainCopies.set(value, copy);
+    return copy;
+}
+
+const plainCopies = new WeakMap<object, unknown>();
+
+function plainCopy(value: object): unknown {
     const read = (key: string | number) => {
         try {
             return plain((value as any)[key]);

@@ -53,6 +53,8 @@ export function runPolicies(
 ): Violation[] {
     const violations: Violation[] = [];
     const stack = policyResources(resources);
+    // One view per resource for every policy: each view makes a deep copy of the inputs.
+    const views = resources.map((r) => ({ ...resourceView(r), urn: r.urn, name: r.name }));
     for (const policy of policies) {
         const enforcementLevel = levelOf(policy, config);
         if (enforcementLevel === "disabled") continue;
@@ -79,10 +81,10 @@ export function runPolicies(
             run(() => policy.validateStack({ ...common, resources: stack }, (message, urn) => reporter(urn)(message)));
             continue;
         }
-        for (const r of resources) {
+        for (const view of views) {
             // A resource policy always blames the resource it validates, whatever urn it passes.
-            const args: ResourceValidationArgs = { ...common, ...resourceView(r), urn: r.urn, name: r.name };
-            for (const validate of validationsOf(policy)) run(() => validate(args, reporter(r.urn)), r.urn);
+            const args: ResourceValidationArgs = { ...common, ...view };
+            for (const validate of validationsOf(policy)) run(() => validate(args, reporter(view.urn)), view.urn);
         }
     }
     return violations;
