@@ -7,7 +7,7 @@ import { TYPES } from "../components/pure/resourceTypes";
 import { isKnown, listOf, quote, valueAt } from "../components/pure/values";
 import { iamGrants } from "./iam";
 import { BACKEND_SERVICES, NETWORK_ENDPOINT_GROUPS } from "./routing";
-import { StackResource, StackView } from "./stack";
+import { onStackView, StackResource, StackView } from "./stack";
 import { Props } from "./values";
 
 const EXTERNAL_SCHEMES = ["EXTERNAL_MANAGED", "EXTERNAL"];
@@ -55,8 +55,7 @@ export const lbAccessControlled: StackValidationPolicy = {
         "Cloud Armor policy of the stack that refuses every source but listed ranges. An endpoint public on purpose " +
         'is declared in the pack\'s config: {"lb-access-controlled": "advisory"}.',
     enforcementLevel: "mandatory",
-    validateStack: (args, report) => {
-        const stack = new StackView(args.resources);
+    validateStack: onStackView((stack, report) => {
         for (const backend of stack.ofType(...BACKEND_SERVICES)) {
             if (!EXTERNAL_SCHEMES.includes(backend.props.loadBalancingScheme) || !servesServerless(stack, backend))
                 continue;
@@ -77,7 +76,7 @@ export const lbAccessControlled: StackValidationPolicy = {
                 backend.urn,
             );
         }
-    },
+    }),
 };
 
 export const lbIapHasAccessors: StackValidationPolicy = {
@@ -86,8 +85,7 @@ export const lbIapHasAccessors: StackValidationPolicy = {
         "Every regional backend service with Identity-Aware Proxy grants roles/iap.httpsResourceAccessor to someone " +
         "in this stack, on it or on the whole project: IAP with no accessor refuses everyone.",
     enforcementLevel: "mandatory",
-    validateStack: (args, report) => {
-        const stack = new StackView(args.resources);
+    validateStack: onStackView((stack, report) => {
         const grants = stack.ofType(...IAP_GRANTS).filter((g) => grantsAccessorRole(g.type, g.props));
         // A project-wide grant of the role lets its members through every IAP resource of the project.
         const projectWide = stack.ofType(TYPES.projectIamMember, TYPES.projectIamBinding, TYPES.projectIamPolicy);
@@ -106,7 +104,7 @@ export const lbIapHasAccessors: StackValidationPolicy = {
                 backend.urn,
             );
         }
-    },
+    }),
 };
 
 export const accessPolicies = [lbAccessControlled, lbIapHasAccessors];

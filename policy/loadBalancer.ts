@@ -30,7 +30,7 @@ import {
     URL_MAPS,
     urlMapOf,
 } from "./routing";
-import { StackResource, StackView } from "./stack";
+import { onStackView, StackResource, StackView } from "./stack";
 import { forTypes } from "./values";
 
 /** Each probe the map forwards to a backend service, described for a message. */
@@ -122,8 +122,7 @@ export const lbTlsMinimum12: StackValidationPolicy = {
     name: "lb-tls-minimum-1-2",
     description: "Every HTTPS proxy has an SSL policy of this stack with minTlsVersion TLS_1_2 or TLS_1_3.",
     enforcementLevel: "mandatory",
-    validateStack: (args, report) => {
-        const stack = new StackView(args.resources);
+    validateStack: onStackView((stack, report) => {
         for (const proxy of stack.ofType(...HTTPS_PROXIES)) {
             const ref = stack.reference(proxy, "sslPolicy", SSL_POLICIES);
             if (ref.kind === "unset") {
@@ -149,7 +148,7 @@ export const lbTlsMinimum12: StackValidationPolicy = {
                 );
             }
         }
-    },
+    }),
 };
 
 /** Do two forwarding rules listen on the same IP address? */
@@ -178,8 +177,7 @@ export const lbHttpToHttpsRedirect: StackValidationPolicy = {
     name: "lb-http-to-https-redirect",
     description: "Every HTTPS forwarding rule's address also answers on port 80 with a redirect to HTTPS.",
     enforcementLevel: "advisory",
-    validateStack: (args, report) => {
-        const stack = new StackView(args.resources);
+    validateStack: onStackView((stack, report) => {
         for (const rule of httpsForwardingRules(stack)) {
             const redirected = stack
                 .ofType(...FORWARDING_RULES)
@@ -195,7 +193,7 @@ export const lbHttpToHttpsRedirect: StackValidationPolicy = {
                 rule.urn,
             );
         }
-    },
+    }),
 };
 
 /** Cloud Armor attaches to backend services of external load balancers only. */
@@ -224,8 +222,7 @@ export const lbNoPlaintextHttp: StackValidationPolicy = {
         "No HTTP (plaintext) target proxy forwards to a backend service: on port 80 a load balancer may only " +
         "redirect to HTTPS.",
     enforcementLevel: "mandatory",
-    validateStack: (args, report) => {
-        const stack = new StackView(args.resources);
+    validateStack: onStackView((stack, report) => {
         for (const proxy of stack.ofType(...HTTP_PROXIES)) {
             // A URL map outside the stack, or unknown during preview, cannot be read: not judged.
             const urlMap = urlMapOf(stack, proxy);
@@ -241,7 +238,7 @@ export const lbNoPlaintextHttp: StackValidationPolicy = {
                 proxy.urn,
             );
         }
-    },
+    }),
 };
 
 /**

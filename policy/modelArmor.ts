@@ -13,7 +13,7 @@ import {
     routedProbes,
     urlMapBehind,
 } from "./routing";
-import { StackResource, StackView } from "./stack";
+import { onStackView, StackResource, StackView } from "./stack";
 import { TYPES } from "../components/pure/resourceTypes";
 import { conditionMatchesPath, parsePathCondition, PathCondition } from "../components/pure/screeningCel";
 import {
@@ -218,8 +218,8 @@ export const modelArmorPromptInjectionOn: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     // Settings that are unknown during the first preview (template ids not created yet) are checked at the end of
     // `pulumi up`; templates outside the stack cannot be read and are not reported.
-    validateStack: (args, report) => {
-        for (const { path, template, by } of appliedTemplates(new StackView(args.resources), PROMPT_TEMPLATE_KEY)) {
+    validateStack: onStackView((stack, report) => {
+        for (const { path, template, by } of appliedTemplates(stack, PROMPT_TEMPLATE_KEY)) {
             const enforcement = valueAt(template.props, "filterConfig.piAndJailbreakFilterSettings.filterEnforcement");
             if (!isKnown(enforcement) || enforcement === "ENABLED") continue;
             report(
@@ -230,7 +230,7 @@ export const modelArmorPromptInjectionOn: StackValidationPolicy = {
                 template.urn,
             );
         }
-    },
+    }),
 };
 
 export const modelArmorTemplateBlocks: ResourceValidationPolicy = {
@@ -255,8 +255,7 @@ export const modelArmorGuardsHttpsForwardingRules: StackValidationPolicy = {
         "through which a Cloud Run service of the stack can be reached, is bound to a traffic extension that calls " +
         "Model Armor.",
     enforcementLevel: "mandatory",
-    validateStack: (args, report) => {
-        const stack = new StackView(args.resources);
+    validateStack: onStackView((stack, report) => {
         const guarding = stack.ofType(TYPES.trafficExtension).filter((e) => modelArmorExtensionsOf(e.props).length > 0);
         const bound = guarding.map((e) => ({
             listed: e.props.forwardingRules,
@@ -285,7 +284,7 @@ export const modelArmorGuardsHttpsForwardingRules: StackValidationPolicy = {
                 rule.urn,
             );
         }
-    },
+    }),
 };
 
 /** One extension chain that calls Model Armor, with the position and match condition of every chain before it. */
@@ -339,8 +338,7 @@ export const modelArmorScreensRoutedPaths: StackValidationPolicy = {
         "The match condition of the Model Armor chain selects every path that the URL maps of its forwarding rules " +
         "route to a backend service, and is a CEL expression the pack can read.",
     enforcementLevel: "mandatory",
-    validateStack: (args, report) => {
-        const stack = new StackView(args.resources);
+    validateStack: onStackView((stack, report) => {
         for (const { extension, chain, routed } of routedThroughExtensions(stack)) {
             const where = `extensionChains[${chain.index}]`;
             const condition = conditionOf(chain.chain);
@@ -367,7 +365,7 @@ export const modelArmorScreensRoutedPaths: StackValidationPolicy = {
                 );
             }
         }
-    },
+    }),
 };
 
 export const modelArmorChainRunsFirst: StackValidationPolicy = {
@@ -376,8 +374,7 @@ export const modelArmorChainRunsFirst: StackValidationPolicy = {
         "No extension chain before the Model Armor chain matches a path Model Armor screens: only the first chain " +
         "whose condition matches runs, so an earlier overlapping chain means Model Armor never sees those requests.",
     enforcementLevel: "mandatory",
-    validateStack: (args, report) => {
-        const stack = new StackView(args.resources);
+    validateStack: onStackView((stack, report) => {
         for (const { extension, chain, routed } of routedThroughExtensions(stack)) {
             const screening = conditionOf(chain.chain);
             // An unknown or unreadable Model Armor condition is judged by model-armor-screens-routed-paths.
@@ -405,7 +402,7 @@ export const modelArmorChainRunsFirst: StackValidationPolicy = {
                 );
             }
         }
-    },
+    }),
 };
 
 export const modelArmorEveryModelScreened: ResourceValidationPolicy = {
@@ -446,8 +443,7 @@ export const modelArmorTemplatesInExtensionProject: StackValidationPolicy = {
         "Model Armor templates live in the traffic extension's project and in this stack, where the pack can read " +
         "their filters. Advisory: a template kept in another project may be fine, but cannot be judged.",
     enforcementLevel: "advisory",
-    validateStack: (args, report) => {
-        const stack = new StackView(args.resources);
+    validateStack: onStackView((stack, report) => {
         const templates = stack.ofType(TYPES.modelArmorTemplate);
         for (const extension of stack.ofType(TYPES.trafficExtension)) {
             const project = extension.props.project;
@@ -472,7 +468,7 @@ export const modelArmorTemplatesInExtensionProject: StackValidationPolicy = {
                 );
             }
         }
-    },
+    }),
 };
 
 /** Is every filter of a template off? Undefined while any of them is unknown. */
@@ -501,8 +497,8 @@ export const modelArmorResponseTemplateFiltersOn: StackValidationPolicy = {
         "Every template of this stack that a traffic extension applies to responses (model_response_template_id) " +
         "turns on at least one filter (RAI, prompt injection and jailbreak, malicious URIs or SDP).",
     enforcementLevel: "advisory",
-    validateStack: (args, report) => {
-        for (const { path, template, by } of appliedTemplates(new StackView(args.resources), RESPONSE_TEMPLATE_KEY)) {
+    validateStack: onStackView((stack, report) => {
+        for (const { path, template, by } of appliedTemplates(stack, RESPONSE_TEMPLATE_KEY)) {
             if (allFiltersOff(template.props) !== true) continue;
             report(
                 `template ${quote(path)} screens responses (${RESPONSE_TEMPLATE_KEY} of ${by.name}) but turns every ` +
@@ -512,7 +508,7 @@ export const modelArmorResponseTemplateFiltersOn: StackValidationPolicy = {
                 template.urn,
             );
         }
-    },
+    }),
 };
 
 export const modelArmorPolicies = [

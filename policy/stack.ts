@@ -10,7 +10,7 @@
  *   are the self links they name, and no property dependency needs to be recorded.
  * So a reference is resolved by its value where it is known and by its property dependencies otherwise.
  */
-import { PolicyResource } from "@pulumi/policy";
+import { PolicyResource, ReportViolation, StackValidation } from "@pulumi/policy";
 import { COMPUTE_COLLECTIONS, pathNames } from "../components/pure/selfLinks";
 import { UNKNOWN } from "../components/pure/values";
 import { Props, plain } from "./values";
@@ -109,4 +109,9 @@ function refersTo(value: string, candidate: StackResource): boolean {
 function nameOf(candidate: StackResource): string | undefined {
     const name = candidate.props.name === undefined ? candidate.name : candidate.props.name;
     return typeof name === "string" && name !== UNKNOWN && name !== "" ? name : undefined;
+}
+
+/** A `validateStack` that runs `check` on the stack as a {@link StackView}, read once per run. */
+export function onStackView(check: (stack: StackView, report: ReportViolation) => void): StackValidation {
+    return (args, report) => check(new StackView(args.resources), report);
 }
