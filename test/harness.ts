@@ -17,6 +17,19 @@ export const runtime = installRecordingRuntime("guarded-llm", "test");
 /** The TypeScript loader the tests, the plan and the policy CLI run under (package.json, .mocharc.json). */
 export const TS_LOADER = path.join(__dirname, "..", "tools", "register.js");
 
+/**
+ * The subject of the gcloud walkthrough's `openssl req -subj "/C=US/ST=CA/L=Mountain View/O=tech/OU=AI/CN=internal.ai"`, written
+ * out here rather than imported from the component, so that the tests hold the component to the article.
+ */
+export const ARTICLE_CERTIFICATE_SUBJECT = {
+    country: "US",
+    province: "CA",
+    locality: "Mountain View",
+    organization: "tech",
+    organizationalUnit: "AI",
+    commonName: "internal.ai",
+};
+
 /** What a command-line tool answered. */
 export interface CliResult {
     status: number | null;
