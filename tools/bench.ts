@@ -4,11 +4,14 @@
  * - the offline plan of `dev` against the floor, loading `@pulumi/pulumi` and `@pulumi/gcp` alone (target: 1.5x);
  * - a program of five endpoints against one of one, both planned under the same mock runtime (target: 2x);
  * - `npm test`, once (target: 10 s).
- * Timings vary with the machine's load: run it on an idle machine, and compare ratios rather than seconds.
+ * Timings vary with the machine's load: run it on an idle machine, and compare ratios rather than seconds. Exits 1
+ * when a target is missed, 2 on wrong usage.
  */
 import { spawnSync } from "child_process";
 import * as os from "os";
 import * as path from "path";
+import { benchRows, BENCH_USAGE, median, parseBenchArgs, renderBench } from "./benchReport";
+import { runCommand } from "./cli";
 
 const ROOT = path.join(__dirname, "..");
 const LOADER = path.join(__dirname, "register.js");
@@ -20,12 +23,6 @@ function timeNode(args: string[]): number {
     const result = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8" });
     if (result.status !== 0) throw new Error(`node ${args.join(" ")} failed: ${result.stderr}`);
     return Number(process.hrtime.bigint() - start) / 1e9;
-}
-
-function median(values: number[]): number {
-    const sorted = [...values].sort((a, b) => a - b);
-    const middle = Math.floor(sorted.length / 2);
-    return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /** Runs every command `runs` times, interleaved so that a change in the machine's load hits each alike. */
@@ -56,21 +53,13 @@ async function planEndpoints(count: number): Promise<void> {
     await settle();
 }
 
-function main(): void {
-    const endpointsArg = process.argv.indexOf(ENDPOINTS_FLAG);
+async function main(argv: string[]): Promise<number> {
+    const endpointsArg = argv.indexOf(ENDPOINTS_FLAG);
     if (endpointsArg >= 0) {
-        planEndpoints(Number(process.argv[endpointsArg + 1])).catch((e) => {
-            console.error(e);
-            process.exit(1);
-        });
-        return;
+        await planEndpoints(Number(argv[endpointsArg + 1]));
+        return 0;
     }
-    const runsArg = process.argv.indexOf("--runs");
-    const runs = runsArg >= 0 ? Number(process.argv[runsArg + 1]) : 5;
-    if (!Number.isInteger(runs) || runs < 1) {
-        console.error("usage: npm run bench [-- --runs N]");
-        process.exit(2);
-    }
+    const { runs } = parseBenchArgs(argv);
     const self = ["-r", LOADER, __filename];
     const t = measure(
         {
@@ -85,32 +74,17 @@ function main(): void {
     const test = spawnSync("npm", ["test", "--silent"], { cwd: ROOT, encoding: "utf8" });
     const testSeconds = Number(process.hrtime.bigint() - testStart) / 1e9;
     const cpu = os.cpus();
-    const s = (x: number) => `${x.toFixed(2)} s`;
-    const row = (what: string, value: string, target: string, ok: boolean) =>
-        `  ${what.padEnd(44)} ${value.padEnd(28)} target ${target.padEnd(8)} ${ok ? "ok" : "MISSED"}`;
-    console.log(
-        [
-            `bench: median of ${runs} runs; node ${process.version}; ${cpu.length} x ${cpu[0]?.model ?? "cpu"}; load ${os.loadavg()[0].toFixed(2)}`,
-            row(
-                "plan of dev / loading the SDK",
-                `${(t.planDev / t.floor).toFixed(2)}x (${s(t.planDev)} / ${s(t.floor)})`,
-                "<= 1.5x",
-                t.planDev / t.floor <= 1.5,
-            ),
-            row(
-                "plan of five endpoints / plan of one",
-                `${(t.fiveEndpoints / t.oneEndpoint).toFixed(2)}x (${s(t.fiveEndpoints)} / ${s(t.oneEndpoint)})`,
-                "<= 2x",
-                t.fiveEndpoints / t.oneEndpoint <= 2,
-            ),
-            row(
-                "npm test",
-                `${s(testSeconds)}${test.status === 0 ? "" : " (FAILED)"}`,
-                "<= 10 s",
-                testSeconds <= 10 && test.status === 0,
-            ),
-        ].join("\n"),
-    );
+    const rows = benchRows({
+        floor: t.floor,
+        planDev: t.planDev,
+        oneEndpoint: t.oneEndpoint,
+        fiveEndpoints: t.fiveEndpoints,
+        testSeconds,
+        testPassed: test.status === 0,
+    });
+    const header = `bench: median of ${runs} runs; node ${process.version}; ${cpu.length} x ${cpu[0]?.model ?? "cpu"}; load ${os.loadavg()[0].toFixed(2)}`;
+    console.log(renderBench(header, rows));
+    return rows.every((r) => r.met) ? 0 : 1;
 }
 
-main();
+runCommand("bench", BENCH_USAGE, () => main(process.argv.slice(2)));
