@@ -163,6 +163,10 @@ describe("offline plan CLI (npm run plan)", () => {
         const result = runs.broken;
         assert.strictEqual(result.status, 1);
         assert.strictEqual(result.stdout, "");
+        assert.strictEqual(
+            result.stderr.split("\n")[0],
+            "plan: test/fixtures/Pulumi.broken.yaml is not a valid stack configuration:",
+        );
         assert.deepStrictEqual(result.stderr.trim().split("\n").slice(1), [
             '  gcp:region: is required: the region of every resource, e.g. "us-central1"',
             '  guarded-llm:ollama.modles: unknown key (did you mean "models"?); known keys: image, gpuType, gpuZonalRedundancy, cpu, memory, concurrency, numParallel, timeoutSeconds, minInstances, maxInstances, port, modelsMountPath, models, modelMountOptions, pullJob, enableRunAppUrl, insecureAllowAllIngress, labels, preloadModels',

@@ -20,3 +20,8 @@ export function runCommand(name: string, usage: string, main: () => Promise<numb
         },
     );
 }
+
+/** Why a stack file cannot be used: a line naming the file, then each problem on its own indented line. */
+export function invalidConfiguration(name: string, configFile: string, problems: readonly string[]): string {
+    return [`${name}: ${configFile} is not a valid stack configuration:`, ...problems.map((p) => `  ${p}`)].join("\n");
+}

@@ -7,7 +7,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { runCommand, UsageError } from "./cli";
+import { invalidConfiguration, runCommand, UsageError } from "./cli";
 
 const USAGE = "usage: npm run plan -- (--stack <name> | --config-file <path>) [--json <file>]";
 
@@ -65,8 +65,7 @@ async function main(): Promise<number> {
         return 0;
     } catch (e) {
         if (e instanceof ConfigurationError) {
-            console.error(`plan: ${args.configFile} is not a valid stack configuration:`);
-            for (const problem of e.problems) console.error(`  ${formatProblem(problem)}`);
+            console.error(invalidConfiguration("plan", args.configFile, e.problems.map(formatProblem)));
         } else {
             console.error(`plan: ${e instanceof Error ? e.message : String(e)}`);
         }

@@ -7,7 +7,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { runCommand, UsageError } from "./cli";
+import { invalidConfiguration, runCommand, UsageError } from "./cli";
 import { parseArgs, USAGE } from "./verify/args";
 import { buildOptions } from "./verify/options";
 import type { VerifyOptions } from "./verify/types";
@@ -25,9 +25,9 @@ async function main(): Promise<number> {
             return 2;
         }
         const { ConfigurationError, formatProblem } = await import("../components/validation");
-        if (!(e instanceof ConfigurationError)) throw e;
-        console.error(`verify: ${args.configFile} is not a valid stack configuration:`);
-        for (const problem of e.problems) console.error(`  ${formatProblem(problem)}`);
+        // Only a stack file can be an invalid configuration.
+        if (!(e instanceof ConfigurationError) || args.configFile === undefined) throw e;
+        console.error(invalidConfiguration("verify", args.configFile, e.problems.map(formatProblem)));
         return 2;
     }
     // Loaded only now: wrong usage is answered without loading the openai client.
