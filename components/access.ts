@@ -84,13 +84,11 @@ export function validateAccess(value: Record<string, unknown>, problems: Problem
                 'must name at least one principal: IAP with no accessor lets nobody in (use mode "public" for anyone)',
             );
         }
-        value.accessors.forEach((member, i) =>
-            problems.matches(
-                `accessors[${i}]`,
-                member,
-                PRINCIPAL,
-                'must be an IAM principal such as "serviceAccount:app@my-project.iam.gserviceaccount.com" or "group:ml@example.com" (not allUsers or allAuthenticatedUsers)',
-            ),
+        problems.eachMatches(
+            "accessors",
+            value.accessors,
+            PRINCIPAL,
+            'must be an IAM principal such as "serviceAccount:app@my-project.iam.gserviceaccount.com" or "group:ml@example.com" (not allUsers or allAuthenticatedUsers)',
         );
     }
     if (mode === "internal") {

@@ -135,17 +135,15 @@ export function validateModelArmorTrafficExtensionArgs(args: ModelArmorTrafficEx
     if (problems.array("screenedPaths", args.screenedPaths)) {
         if (args.screenedPaths.length === 0)
             problems.add("screenedPaths", args.screenedPaths, "must name at least one path");
-        args.screenedPaths.forEach((p, i) =>
-            problems.matches(
-                `screenedPaths[${i}]`,
-                p,
-                /^\/[^\s"\\?#]*$/,
-                'must be a path starting with "/", e.g. "/v1/chat/completions"',
-            ),
+        problems.eachMatches(
+            "screenedPaths",
+            args.screenedPaths,
+            /^\/[^\s"\\?#]*$/,
+            'must be a path starting with "/", e.g. "/v1/chat/completions"',
         );
     }
     if (args.models !== undefined && problems.array("models", args.models)) {
-        args.models.forEach((m, i) => problems.matches(`models[${i}]`, m, MODEL_NAME_PATTERN, MODEL_NAME_EXPECTED));
+        problems.eachMatches("models", args.models, MODEL_NAME_PATTERN, MODEL_NAME_EXPECTED);
         const { promptTemplateId: prompt, responseTemplateId: response } = args;
         if (problems.list.length === 0 && typeof prompt === "string" && typeof response === "string") {
             const problem = settingsBudgetProblem(resolveScreeningOptions(args).screen, prompt, response, args.models);

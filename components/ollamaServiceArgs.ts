@@ -226,13 +226,11 @@ export function validateOllamaServiceArgs(args: OllamaServiceArgs, problems: Pro
         });
     }
     if (args.modelMountOptions !== undefined && problems.array("modelMountOptions", args.modelMountOptions)) {
-        args.modelMountOptions.forEach((option, i) =>
-            problems.matches(
-                `modelMountOptions[${i}]`,
-                option,
-                MOUNT_OPTION_PATTERN,
-                'must be a gcsfuse flag without leading dashes, e.g. "implicit-dirs"',
-            ),
+        problems.eachMatches(
+            "modelMountOptions",
+            args.modelMountOptions,
+            MOUNT_OPTION_PATTERN,
+            'must be a gcsfuse flag without leading dashes, e.g. "implicit-dirs"',
         );
     }
     if (args.pullJob !== undefined && problems.object("pullJob", args.pullJob)) {

@@ -137,6 +137,11 @@ export class Problems {
         return false;
     }
 
+    /** {@link matches} on each element of a list, each reported as `field[i]`. */
+    eachMatches(field: string, values: readonly unknown[], pattern: RegExp, expected: string): void {
+        values.forEach((value, i) => this.matches(`${field}[${i}]`, value, pattern, expected));
+    }
+
     array(field: string, value: unknown): value is unknown[] {
         if (Array.isArray(value)) return true;
         this.add(field, value, "must be a list");
