@@ -6,7 +6,7 @@
  */
 import { attempt, evidenceLine, errorText, ProbeRequest, ProbeResponse, sendRaw, Transport } from "./http";
 import { blockVerdict, chat } from "./screening";
-import { AccessMode, BlockExpectation, CheckResult } from "./types";
+import { AccessMode, BlockExpectation, CheckResult, skipped } from "./types";
 
 /** IAP's refusals: 401 without a credential, a redirect to sign-in for a browser, 403 without the role. */
 const IAP_REFUSALS = new Set([401, 302, 403]);
@@ -21,28 +21,13 @@ export async function checkUnauthenticated(
 ): Promise<CheckResult> {
     const check = "access-unauthenticated-refused";
     if (access === "public") {
-        return {
-            check,
-            status: "SKIP",
-            summary: "public: anyone may call the allowed paths (access mode public)",
-            details: [],
-        };
+        return skipped(check, "public: anyone may call the allowed paths (access mode public)");
     }
     if (access === "internal") {
-        return {
-            check,
-            status: "SKIP",
-            summary: "internal: no credential is asked; only clients inside the VPC reach the address",
-            details: [],
-        };
+        return skipped(check, "internal: no credential is asked; only clients inside the VPC reach the address");
     }
     if (access === undefined) {
-        return {
-            check,
-            status: "SKIP",
-            summary: "access mode unknown: give --stack, --access, --token or --iap-service-account",
-            details: [],
-        };
+        return skipped(check, "access mode unknown: give --stack, --access, --token or --iap-service-account");
     }
     // The jailbreak prompt, so that a refusal by Model Armor instead of IAP (the callout ran first) shows.
     const probes: ProbeRequest[] = [
@@ -73,12 +58,7 @@ export async function checkUnauthenticated(
 export async function checkHttpRedirect(httpUrl: string | undefined, timeoutSeconds: number): Promise<CheckResult> {
     const check = "http-redirect";
     if (!httpUrl) {
-        return {
-            check,
-            status: "SKIP",
-            summary: "no HTTP listener configured (httpRedirect off; or give --http-url)",
-            details: [],
-        };
+        return skipped(check, "no HTTP listener configured (httpRedirect off; or give --http-url)");
     }
     const url = new URL(httpUrl);
     const path = "/v1/models";
@@ -122,12 +102,7 @@ export async function checkHttpRedirect(httpUrl: string | undefined, timeoutSeco
 export async function checkRunAppUrl(runAppUrl: string | undefined, timeoutSeconds: number): Promise<CheckResult> {
     const check = "run-app-url-disabled";
     if (!runAppUrl) {
-        return {
-            check,
-            status: "SKIP",
-            summary: "run.app URL unknown (no stack output names one; give --run-app-url)",
-            details: [],
-        };
+        return skipped(check, "run.app URL unknown (no stack output names one; give --run-app-url)");
     }
     const url = new URL(runAppUrl);
     const details: string[] = [];

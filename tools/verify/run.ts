@@ -18,6 +18,7 @@ import {
     DEFAULT_TIMEOUT_SECONDS,
     PROMPT_CHECKS,
     PromptCheck,
+    skipped,
     VerifyOptions,
 } from "./types";
 
@@ -53,12 +54,6 @@ export async function runVerify(options: VerifyOptions): Promise<CheckResult[]> 
         const talksToOllama = [...wanted].some((c) => !WITHOUT_MODEL.includes(c));
         const listed = talksToOllama ? await listModels(client) : [];
         const model = options.model ?? declared[0] ?? (Array.isArray(listed) ? listed[0] : undefined);
-        const skip = (check: CheckName, summary: string): CheckResult => ({
-            check,
-            status: "SKIP",
-            summary,
-            details: [],
-        });
         const noModel =
             listed instanceof Error
                 ? `no model known: GET /v1/models failed (see inference-works); give --model`
@@ -70,7 +65,7 @@ export async function runVerify(options: VerifyOptions): Promise<CheckResult[]> 
                 check,
                 async () =>
                     probes === undefined
-                        ? skip(check, noModel)
+                        ? skipped(check, noModel)
                         : checkPrompt(check, transport, probes[check], prompt, refusedStatus),
             ]),
         ) as Record<PromptCheck, () => Promise<CheckResult>>;
@@ -78,11 +73,11 @@ export async function runVerify(options: VerifyOptions): Promise<CheckResult[]> 
             "tls-versions": async () =>
                 url.protocol === "https:"
                     ? checkTlsVersions(url, timeoutSeconds)
-                    : skip("tls-versions", "plain HTTP URL"),
+                    : skipped("tls-versions", "plain HTTP URL"),
             "tls-certificate": async () =>
                 url.protocol === "https:"
                     ? checkCertificate(url, { insecure: options.insecure, ca: options.ca, timeoutSeconds })
-                    : skip("tls-certificate", "plain HTTP URL"),
+                    : skipped("tls-certificate", "plain HTTP URL"),
             "allowlist-refuses-admin-paths": () =>
                 checkRefused(
                     "allowlist-refuses-admin-paths",
@@ -98,7 +93,7 @@ export async function runVerify(options: VerifyOptions): Promise<CheckResult[]> 
             ...promptChecks,
             "response-blocked": async () =>
                 model === undefined
-                    ? skip("response-blocked", noModel)
+                    ? skipped("response-blocked", noModel)
                     : checkResponse(transport, model, { prompt, response }, refusedStatus),
             "http-redirect": () => checkHttpRedirect(options.httpUrl, timeoutSeconds),
             "run-app-url-disabled": () => checkRunAppUrl(options.runAppUrl, timeoutSeconds),

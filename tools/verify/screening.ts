@@ -5,7 +5,7 @@
  */
 import { canonicalModelName } from "../../components/pure/ollamaModels";
 import { attempt, evidenceLine, errorText, excerpt, ProbeRequest, ProbeResponse, Transport } from "./http";
-import { BlockExpectation, CheckName, CheckResult, MALWARE_TEST_URL, PromptCheck } from "./types";
+import { BlockExpectation, CheckName, CheckResult, MALWARE_TEST_URL, PromptCheck, skipped } from "./types";
 
 /**
  * Statuses that something other than a Model Armor block produces, so that a block is never confused with them:
@@ -126,9 +126,9 @@ export async function checkPrompt(
     expectation: BlockExpectation,
     refusedStatus: number,
 ): Promise<CheckResult> {
-    if (expectation.notScreened) return { check, status: "SKIP", summary: expectation.notScreened, details: [] };
+    if (expectation.notScreened) return skipped(check, expectation.notScreened);
     if (probes.length === 0) {
-        return { check, status: "SKIP", summary: "the model has no other spelling", details: [] };
+        return skipped(check, "the model has no other spelling");
     }
     const results = [];
     for (const probe of probes) {
@@ -167,7 +167,7 @@ export async function checkResponse(
 ): Promise<CheckResult> {
     const check: CheckName = "response-blocked";
     if (expectations.response.notScreened) {
-        return { check, status: "SKIP", summary: expectations.response.notScreened, details: [] };
+        return skipped(check, expectations.response.notScreened);
     }
     const details: string[] = [];
     let lastSkip = "";

@@ -39,6 +39,11 @@ export interface CheckResult {
     details: string[];
 }
 
+/** A check that does not apply to this endpoint, or cannot run without something the caller did not give. */
+export function skipped(check: CheckName, summary: string): CheckResult {
+    return { check, status: "SKIP", summary, details: [] };
+}
+
 /** How Model Armor answers a blocked message on one side: the template's code and message, when known. */
 export interface BlockExpectation {
     /** Accepted statuses; empty: any status that only a block can produce (see `isBlockStatus`). */
