@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { BENCH_TARGETS, benchRows, median, parseBenchArgs, renderBench } from "../tools/benchReport";
+import { BENCH_TARGETS, benchExitCode, benchRows, median, parseBenchArgs, renderBench } from "../tools/benchReport";
 import { UsageError } from "../tools/cli";
 
 const MEASURED = {
@@ -44,6 +44,11 @@ describe("bench (npm run bench)", () => {
             lines.slice(1).map((l) => l.trim().split(/\s+/).pop()),
             ["ok", "MISSED", "ok"],
         );
+    });
+
+    it("exits 1 when a target is missed, 0 when every one is met", () => {
+        assert.strictEqual(benchExitCode(benchRows(MEASURED)), 1);
+        assert.strictEqual(benchExitCode(benchRows({ ...MEASURED, fiveEndpoints: 1.5 })), 0);
     });
 
     it("takes the median of an odd or even number of runs", () => {

@@ -84,6 +84,16 @@ describe("GuardedLlmEndpoint", () => {
         ]);
     });
 
+    it("warns that insecureAllowAllIngress lets the internet past the load balancer", async () => {
+        const { r } = await build({ ollama: { models: ["gemma:2b"], insecureAllowAllIngress: true } });
+        assert.ok(
+            r.warnings.includes(
+                "ollama.insecureAllowAllIngress is true: the service is reachable from the internet without the load balancer, its path allowlist or Model Armor",
+            ),
+            r.warnings.join("\n"),
+        );
+    });
+
     it("warns when a screened side's template has every filter off", async () => {
         const off = { raiFilters: [], piAndJailbreak: { enabled: false }, maliciousUri: false, sdp: false };
         const { r } = await build({ modelArmor: { response: off } });
@@ -104,7 +114,17 @@ describe("GuardedLlmEndpoint", () => {
             loadBalancer: { ...LOAD_BALANCER, tls: { mode: "managed", domains: ["llm.example.com"] } },
         });
         const apis = r.ofType(TYPES.projectService);
-        assert.ok(apis.some((a) => a.inputs.service === "certificatemanager.googleapis.com"));
+        // The README's list, written out: an API dropped from the code fails here.
+        assert.deepStrictEqual(apis.map((a) => a.inputs.service).sort(), [
+            "certificatemanager.googleapis.com",
+            "cloudresourcemanager.googleapis.com",
+            "compute.googleapis.com",
+            "iam.googleapis.com",
+            "modelarmor.googleapis.com",
+            "networkservices.googleapis.com",
+            "run.googleapis.com",
+            "storage.googleapis.com",
+        ]);
         assert.ok(apis.every((a) => a.inputs.disableOnDestroy === false));
         const service = r.one(TYPES.cloudRunService);
         for (const api of apis) assert.ok(r.dependsOn(service, api), `the service waits for ${api.inputs.service}`);

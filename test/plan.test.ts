@@ -139,12 +139,13 @@ describe("offline plan CLI (npm run plan)", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
     const devJson = path.join(dir, "dev.json");
     const brokenJson = path.join(dir, "broken.json");
+    const failOpenJson = path.join(dir, "failopen.json");
     // Each run loads the SDK in a child process. They start when mocha loads this file, so that they run beside the
     // in-process tests rather than after them.
     const started = Promise.all([
         runCli("plan", ["--stack", "dev", "--json", devJson]),
         runCli("plan", ["--config-file", "test/fixtures/Pulumi.broken.yaml", "--json", brokenJson]),
-        runCli("plan", ["--config-file", "test/fixtures/Pulumi.failopen.yaml"]),
+        runCli("plan", ["--config-file", "test/fixtures/Pulumi.failopen.yaml", "--json", failOpenJson]),
         runCli("plan", ["--stack"]),
     ]);
     let runs: Record<"dev" | "broken" | "failOpen" | "usage", CliResult>;
@@ -188,6 +189,7 @@ describe("offline plan CLI (npm run plan)", () => {
             /\[mandatory\] model-armor-fail-closed: gcp:networkservices\/lbTrafficExtension:LbTrafficExtension failopen-armor-ext/,
         );
         assert.match(result.stderr, /plan: a mandatory policy is violated/);
+        assert.strictEqual(JSON.parse(fs.readFileSync(failOpenJson, "utf8")).version, 3, "the plan is written too");
     });
 
     it("exits 2 with the usage line on wrong usage", () => {

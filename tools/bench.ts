@@ -10,7 +10,7 @@
 import { spawnSync } from "child_process";
 import * as os from "os";
 import * as path from "path";
-import { benchRows, BENCH_USAGE, median, parseBenchArgs, renderBench } from "./benchReport";
+import { benchExitCode, benchRows, BENCH_USAGE, median, parseBenchArgs, renderBench } from "./benchReport";
 import { runCommand } from "./cli";
 
 const ROOT = path.join(__dirname, "..");
@@ -84,7 +84,7 @@ async function main(argv: string[]): Promise<number> {
     });
     const header = `bench: median of ${runs} runs; node ${process.version}; ${cpu.length} x ${cpu[0]?.model ?? "cpu"}; load ${os.loadavg()[0].toFixed(2)}`;
     console.log(renderBench(header, rows));
-    return rows.every((r) => r.met) ? 0 : 1;
+    return benchExitCode(rows);
 }
 
 runCommand("bench", BENCH_USAGE, () => main(process.argv.slice(2)));

@@ -83,6 +83,11 @@ export function benchRows(m: BenchMeasurements): BenchRow[] {
     ];
 }
 
+/** 0 when every target is met, 1 when one is missed. */
+export function benchExitCode(rows: readonly BenchRow[]): number {
+    return rows.every((r) => r.met) ? 0 : 1;
+}
+
 /** The rows as the bench prints them, under a header that says what machine and load they were measured on. */
 export function renderBench(header: string, rows: readonly BenchRow[]): string {
     const line = (r: BenchRow) =>
