@@ -37,6 +37,7 @@ import { RouteTableRow } from "./pure/routeTable";
 import {
     REGIONAL_HTTPS_LOAD_BALANCER_ARG_KEYS,
     RegionalHttpsLoadBalancer,
+    LoadBalancerServiceArgs,
     RegionalHttpsLoadBalancerArgs,
     validateRegionalHttpsLoadBalancerArgs,
 } from "./regionalHttpsLoadBalancer";
@@ -49,7 +50,7 @@ export type EndpointOllamaArgs = Omit<OllamaServiceArgs, "region" | "project" | 
 /** The load balancer part of {@link GuardedLlmEndpointArgs}. */
 export type EndpointLoadBalancerArgs = Omit<
     RegionalHttpsLoadBalancerArgs,
-    "region" | "project" | "cloudRunService" | "access"
+    "region" | "project" | "cloudRunService" | "services" | "access"
 >;
 /** The Model Armor part of {@link GuardedLlmEndpointArgs}: the templates and how the callout screens. */
 export type EndpointModelArmorArgs = Omit<ModelArmorTemplatesArgs, "region" | "project"> & ScreeningOptions;
@@ -112,7 +113,7 @@ export const ENDPOINT_PART_KEYS: Readonly<
 export const modelBucketName = (endpointName: string) => `${endpointName}-models`;
 
 /** The name of the endpoint's Model Armor templates component, from which the template ids derive. */
-const templatesName = (endpointName: string) => `${endpointName}-armor`;
+export const templatesName = (endpointName: string) => `${endpointName}-armor`;
 
 /**
  * Checks the whole endpoint's args, each part under its own key (`ollama.`, `loadBalancer.`, `modelArmor.`), the
@@ -120,10 +121,11 @@ const templatesName = (endpointName: string) => `${endpointName}-armor`;
  * misspelt key explains the problems that follow from it. `name` is the endpoint's (template ids derive from it).
  */
 export function validateGuardedLlmEndpointArgs(
-    args: GuardedLlmEndpointArgs,
+    args: Omit<GuardedLlmEndpointArgs, "ollama"> & Pick<Partial<GuardedLlmEndpointArgs>, "ollama">,
     problems: Problems,
     name: string,
     regionKey = problems.key("region"),
+    gateway?: GatewayRoutes,
 ): void {
     const { config, codeOnly } = GUARDED_LLM_ENDPOINT_ARG_KEYS;
     problems.knownKeys(args as object as Record<string, unknown>, [...config, ...codeOnly]);
@@ -151,8 +153,13 @@ export function validateGuardedLlmEndpointArgs(
         );
     if (loadBalancer) {
         validateRegionalHttpsLoadBalancerArgs(
-            { ...loadBalancer, access: args.access, region: args.region, cloudRunService: "" },
-            problems.under("loadBalancer.", { ...region, access: accessKey }),
+            {
+                ...loadBalancer,
+                access: args.access,
+                region: args.region,
+                ...(gateway ? { services: gateway.routes } : { cloudRunService: "" }),
+            },
+            problems.under("loadBalancer.", { ...region, access: accessKey, ...gateway?.renames }),
         );
     }
     if (modelArmor) {
@@ -181,11 +188,22 @@ export function validateGuardedLlmEndpointArgs(
         }
     }
     if (args.enableApis !== undefined) problems.boolean("enableApis", args.enableApis);
-    if (problems.list.length === 0) validateSettingsBudget(args, name, problems);
+    if (problems.list.length === 0 && !gateway) validateSettingsBudget(args, name, problems);
+}
+
+/** How a gateway's services are reached, checked with the load balancer, and the keys to report them under. */
+export interface GatewayRoutes {
+    readonly routes: readonly LoadBalancerServiceArgs[];
+    /** `services[i]` (the load balancer's field) to the key the user wrote. */
+    readonly renames: Record<string, string>;
 }
 
 /** The `model_armor_settings` of the declared models must fit the extension's metadata; checked on valid args only. */
-function validateSettingsBudget(args: GuardedLlmEndpointArgs, name: string, problems: Problems): void {
+function validateSettingsBudget(
+    args: Parameters<typeof validateGuardedLlmEndpointArgs>[0],
+    name: string,
+    problems: Problems,
+): void {
     const models = args.ollama?.models ?? [];
     const project = typeof args.project === "string" ? args.project : LONGEST_PROJECT_ID;
     const [prompt, response] = (["prompt", "response"] as const).map((side) =>
@@ -275,7 +293,16 @@ export class GuardedLlmEndpoint extends pulumi.ComponentResource {
         const { region } = args;
         const { screen, failOpen, timeout, ...templates } = args.modelArmor ?? {};
 
-        this.apis = args.enableApis ? this.enableApis(name, args) : undefined;
+        this.apis = args.enableApis
+            ? new ProjectApis(
+                  `${name}-apis`,
+                  {
+                      project: args.project,
+                      apis: endpointApis(args, [resolveModelArmorSettings(args.modelArmor ?? {})]),
+                  },
+                  { parent: this },
+              )
+            : undefined;
         // Every child takes its project from here: with APIs enabled, it resolves only once they are, which records
         // the dependency on every resource (a component's dependsOn would not reach its children).
         const project = this.apis?.readyProject ?? args.project;
@@ -348,17 +375,22 @@ export class GuardedLlmEndpoint extends pulumi.ComponentResource {
             responseTemplateId: this.modelArmor.responseTemplateId,
         });
     }
+}
 
-    /** The endpoint's APIs, with Certificate Manager for managed TLS and DLP for advanced SDP. */
-    private enableApis(name: string, args: GuardedLlmEndpointArgs): ProjectApis {
-        const advancedSdp = dlpParentsOf(resolveModelArmorSettings(args.modelArmor ?? {})).length > 0;
-        const apis = [
-            ...ENDPOINT_APIS,
-            ...(args.loadBalancer.tls?.mode === "managed" ? ["certificatemanager.googleapis.com"] : []),
-            ...(args.access.mode === "iap" ? ["iap.googleapis.com"] : []),
-            ...(args.access.mode === "internal" && args.access.dns ? ["dns.googleapis.com"] : []),
-            ...(advancedSdp ? ["dlp.googleapis.com"] : []),
-        ];
-        return new ProjectApis(`${name}-apis`, { project: args.project, apis }, { parent: this });
-    }
+/**
+ * The APIs an endpoint or gateway needs: {@link ENDPOINT_APIS}, Certificate Manager for managed TLS, IAP or Cloud DNS
+ * for the access mode that uses them, and DLP when any of `settings` uses advanced SDP.
+ */
+export function endpointApis(
+    args: Pick<GuardedLlmEndpointArgs, "loadBalancer" | "access">,
+    settings: readonly ReturnType<typeof resolveModelArmorSettings>[],
+): string[] {
+    const advancedSdp = settings.some((s) => dlpParentsOf(s).length > 0);
+    return [
+        ...ENDPOINT_APIS,
+        ...(args.loadBalancer.tls?.mode === "managed" ? ["certificatemanager.googleapis.com"] : []),
+        ...(args.access.mode === "iap" ? ["iap.googleapis.com"] : []),
+        ...(args.access.mode === "internal" && args.access.dns ? ["dns.googleapis.com"] : []),
+        ...(advancedSdp ? ["dlp.googleapis.com"] : []),
+    ];
 }

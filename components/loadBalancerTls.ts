@@ -55,7 +55,9 @@ export const SELF_SIGNED_SUBJECT = {
     commonName: "internal.ai",
 } as const;
 
-const DOMAIN_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+export const DOMAIN_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+export const DOMAIN_EXPECTED = 'must be a lowercase domain name such as "llm.example.com" (no wildcards)';
 
 export function validateTls(value: Record<string, unknown>, problems: Problems): void {
     problems.knownKeys(value, ["mode", ...Object.values(TLS_FIELDS).flat()]);
@@ -77,12 +79,7 @@ export function validateTls(value: Record<string, unknown>, problems: Problems):
         value.domains.forEach((domain, i) => {
             if (seen.has(domain)) problems.add(`domains[${i}]`, domain, "is listed twice");
             seen.add(domain);
-            problems.matches(
-                `domains[${i}]`,
-                domain,
-                DOMAIN_PATTERN,
-                'must be a lowercase domain name such as "llm.example.com" (no wildcards)',
-            );
+            problems.matches(`domains[${i}]`, domain, DOMAIN_PATTERN, DOMAIN_EXPECTED);
         });
     }
     if (mode === "provided") validateProvidedPems(value.certificate, value.privateKey, problems);
@@ -122,13 +119,14 @@ export interface ProxyCertificate {
     readonly authorizationRecords: pulumi.Input<DnsRecord[]>;
 }
 
-/** Creates the certificate of `tlsArgs.mode` under `parent`. */
+/** Creates the certificate of `tlsArgs.mode` under `parent`; a self-signed one also names `hosts`. */
 export function proxyCertificate(
     name: string,
     tlsArgs: TlsArgs,
     region: string,
     project: pulumi.Input<string> | undefined,
     parent: pulumi.Resource,
+    hosts: readonly string[] = [],
 ): ProxyCertificate {
     const sslCertificate = (certificate: pulumi.Input<string>, privateKey: pulumi.Input<string>) =>
         new gcp.compute.RegionSslCertificate(
@@ -149,7 +147,7 @@ export function proxyCertificate(
                     privateKeyPem: key.privateKeyPem,
                     subject: SELF_SIGNED_SUBJECT,
                     // Clients check the name in subjectAltName, not the CN.
-                    dnsNames: [SELF_SIGNED_SUBJECT.commonName],
+                    dnsNames: [SELF_SIGNED_SUBJECT.commonName, ...hosts],
                     validityPeriodHours: 365 * 24,
                     // A `pulumi up` in the last 30 days replaces the certificate before it expires.
                     earlyRenewalHours: 30 * 24,

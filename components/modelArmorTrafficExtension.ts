@@ -52,15 +52,24 @@ export interface ModelArmorTrafficExtensionArgs extends ScreeningOptions {
     readonly loadBalancingScheme?: "EXTERNAL_MANAGED" | "INTERNAL_MANAGED";
     /** Self link of the HTTPS forwarding rule (`RegionalHttpsLoadBalancer.httpsForwardingRule.selfLink`). */
     readonly forwardingRuleSelfLink: pulumi.Input<string>;
-    /** Full path of the prompt template (`ModelArmorTemplates.promptTemplateId`), never a hand-typed id. */
-    readonly promptTemplateId: pulumi.Input<string>;
+    /**
+     * Full path of the prompt template (`ModelArmorTemplates.promptTemplateId`), never a hand-typed id. One chain:
+     * give this, `responseTemplateId` and `screenedPaths`; several: give `chains` instead.
+     */
+    readonly promptTemplateId?: pulumi.Input<string>;
     /** Full path of the response template (`ModelArmorTemplates.responseTemplateId`). */
-    readonly responseTemplateId: pulumi.Input<string>;
+    readonly responseTemplateId?: pulumi.Input<string>;
     /**
      * Exact paths whose traffic the extension screens: the paths the URL map routes to Ollama
      * (`RegionalHttpsLoadBalancer.routedPaths`). Other paths never reach the backend.
      */
-    readonly screenedPaths: readonly string[];
+    readonly screenedPaths?: readonly string[];
+    /**
+     * Several chains, each with its own requests and templates (one per service of a gateway), at most
+     * {@link MAX_EXTENSION_CHAINS}; the first whose condition matches a request screens it. Their screening options
+     * default to this extension's.
+     */
+    readonly chains?: readonly ScreeningChainArgs[];
     /**
      * Model names clients send (`"model": "gemma:2b"`), each given its own `model_armor_settings` entry besides
      * `default`: what `default` matches is UNCONFIRMED (docs/open-questions.md; in Google's GKE tutorial it applied
@@ -77,6 +86,39 @@ export interface ModelArmorTrafficExtensionArgs extends ScreeningOptions {
     readonly grantServiceAgentRoles?: boolean;
 }
 
+/** One extension chain of {@link ModelArmorTrafficExtensionArgs.chains}. */
+export interface ScreeningChainArgs extends ScreeningOptions {
+    /** The chain's name, logged with each request it screens: lowercase letters, digits and hyphens. */
+    readonly name: string;
+    /** CEL selecting the chain's requests (`serviceChainCel` writes one per gateway service). */
+    readonly matchCondition: pulumi.Input<string>;
+    /** Full path of the chain's prompt template. */
+    readonly promptTemplateId: pulumi.Input<string>;
+    /** Full path of the chain's response template. */
+    readonly responseTemplateId: pulumi.Input<string>;
+    /** Model names given their own `model_armor_settings` entry in this chain. @default [] */
+    readonly models?: readonly string[];
+}
+
+/** A traffic extension holds at most five chains (networkservices v1 `LbTrafficExtension.extensionChains`). */
+export const MAX_EXTENSION_CHAINS = 5;
+/** A chain's name: RFC 1034, lowercase, at most 63 characters (provider docs of `extensionChains.name`). */
+const CHAIN_NAME_PATTERN = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+const CHAIN_ARG_KEYS = declareArgKeys<ScreeningChainArgs>()({
+    config: [],
+    codeOnly: [
+        "name",
+        "matchCondition",
+        "promptTemplateId",
+        "responseTemplateId",
+        "models",
+        "screen",
+        "failOpen",
+        "timeout",
+    ],
+});
+
 const TRAFFIC_EXTENSION_ARG_KEYS = declareArgKeys<ModelArmorTrafficExtensionArgs>()({
     config: [],
     codeOnly: [
@@ -90,6 +132,7 @@ const TRAFFIC_EXTENSION_ARG_KEYS = declareArgKeys<ModelArmorTrafficExtensionArgs
         "promptTemplateId",
         "responseTemplateId",
         "screenedPaths",
+        "chains",
         "models",
         "templateProject",
         "grantServiceAgentRoles",
@@ -132,6 +175,17 @@ export function validateModelArmorTrafficExtensionArgs(args: ModelArmorTrafficEx
     }
     if (args.grantServiceAgentRoles !== undefined)
         problems.boolean("grantServiceAgentRoles", args.grantServiceAgentRoles);
+    if (args.chains !== undefined) {
+        for (const single of ["promptTemplateId", "responseTemplateId", "screenedPaths", "models"] as const) {
+            if (args[single] !== undefined)
+                problems.add(single, undefined, "give either chains or the one chain's fields, not both");
+        }
+        validateChains(args.chains, problems, resolveScreeningOptions(args).screen);
+        return;
+    }
+    for (const required of ["promptTemplateId", "responseTemplateId"] as const) {
+        if (args[required] === undefined) problems.add(required, undefined, "is required (or give chains)");
+    }
     if (problems.array("screenedPaths", args.screenedPaths)) {
         if (args.screenedPaths.length === 0)
             problems.add("screenedPaths", args.screenedPaths, "must name at least one path");
@@ -142,14 +196,51 @@ export function validateModelArmorTrafficExtensionArgs(args: ModelArmorTrafficEx
             'must be a path starting with "/", e.g. "/v1/chat/completions"',
         );
     }
-    if (args.models !== undefined && problems.array("models", args.models)) {
-        problems.eachMatches("models", args.models, MODEL_NAME_PATTERN, MODEL_NAME_EXPECTED);
-        const { promptTemplateId: prompt, responseTemplateId: response } = args;
-        if (problems.list.length === 0 && typeof prompt === "string" && typeof response === "string") {
-            const problem = settingsBudgetProblem(resolveScreeningOptions(args).screen, prompt, response, args.models);
-            if (problem) problems.add("models", args.models, problem);
-        }
+    validateModels(args, resolveScreeningOptions(args).screen, problems);
+}
+
+/** The models of one chain: names Ollama accepts, whose settings fit the metadata budget. */
+function validateModels(
+    chain: Partial<Pick<ScreeningChainArgs, "models" | "promptTemplateId" | "responseTemplateId">>,
+    screen: ScreeningDirection,
+    problems: Problems,
+): void {
+    if (chain.models === undefined || !problems.array("models", chain.models)) return;
+    problems.eachMatches("models", chain.models, MODEL_NAME_PATTERN, MODEL_NAME_EXPECTED);
+    const { promptTemplateId: prompt, responseTemplateId: response } = chain;
+    if (problems.list.length === 0 && typeof prompt === "string" && typeof response === "string") {
+        const problem = settingsBudgetProblem(screen, prompt, response, chain.models);
+        if (problem) problems.add("models", chain.models, problem);
     }
+}
+
+function validateChains(chains: unknown, problems: Problems, screen: ScreeningDirection): void {
+    if (!problems.array("chains", chains)) return;
+    if (chains.length === 0 || chains.length > MAX_EXTENSION_CHAINS) {
+        problems.add(
+            "chains",
+            `${chains.length} chains`,
+            `a traffic extension holds 1 to ${MAX_EXTENSION_CHAINS} extension chains`,
+        );
+    }
+    const names = new Set<unknown>();
+    chains.forEach((chain, i) => {
+        if (!problems.object(`chains[${i}]`, chain)) return;
+        const at = problems.under(`chains[${i}].`);
+        at.knownKeys(chain, CHAIN_ARG_KEYS.codeOnly);
+        if (at.matches("name", chain.name, CHAIN_NAME_PATTERN, "must be 1-63 lowercase letters, digits and hyphens")) {
+            if (names.has(chain.name)) at.add("name", chain.name, "is the name of an earlier chain");
+            names.add(chain.name);
+        }
+        for (const required of ["matchCondition", "promptTemplateId", "responseTemplateId"] as const) {
+            if (chain[required] === undefined) at.add(required, undefined, "is required");
+        }
+        validateScreeningOptions(chain, at);
+        const chainScreen = SCREENING_DIRECTIONS.includes(chain.screen as ScreeningDirection)
+            ? (chain.screen as ScreeningDirection)
+            : screen;
+        validateModels(chain as object as ScreeningChainArgs, chainScreen, at);
+    });
 }
 
 /**
@@ -162,9 +253,9 @@ export class ModelArmorTrafficExtension extends pulumi.ComponentResource {
     public readonly extension: gcp.networkservices.LbTrafficExtension;
     /** The agent's role grants (empty when `grantServiceAgentRoles` is false). */
     public readonly serviceAgentGrants: gcp.projects.IAMMember[];
-    /** The `model_armor_settings` metadata as sent. */
-    public readonly settings: pulumi.Output<string>;
-    /** What is screened. */
+    /** The `model_armor_settings` metadata as sent, one per chain. */
+    public readonly settings: pulumi.Output<string>[];
+    /** What is screened (by default: each chain may say otherwise). */
     public readonly screen: ScreeningDirection;
 
     constructor(name: string, args: ModelArmorTrafficExtensionArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -177,17 +268,34 @@ export class ModelArmorTrafficExtension extends pulumi.ComponentResource {
         const project = pulumi
             .output(args.project ?? gcp.organizations.getProjectOutput({}, { parent: this }).projectId)
             .apply((id) => id ?? "");
-        const screen = this.screen;
-        const models = [...(args.models ?? [])];
+        const chains: ScreeningChainArgs[] = args.chains
+            ? [...args.chains]
+            : [
+                  {
+                      name: "model-armor",
+                      matchCondition: screenedPathsCel(args.screenedPaths!),
+                      promptTemplateId: args.promptTemplateId!,
+                      responseTemplateId: args.responseTemplateId!,
+                      models: args.models,
+                  },
+              ];
+        const settled = chains.map((chain) => ({
+            chain,
+            ...resolveScreeningOptions({ ...screening, ...definedOnly(chain) }),
+        }));
         // Template ids known only once the templates exist are budgeted here, failing the update rather than
         // sending metadata GCP refuses (GuardedLlmEndpoint checks its own before registering anything).
-        this.settings = pulumi.all([args.promptTemplateId, args.responseTemplateId]).apply(([prompt, response]) => {
-            const problem = settingsBudgetProblem(screen, prompt, response, models);
-            if (problem)
-                throw new pulumi.ResourceError(`ModelArmorTrafficExtension "${name}" args.models ${problem}`, this);
-            return encodeModelArmorSettings(screen, prompt, response, models);
+        this.settings = settled.map(({ chain, screen }) => {
+            const models = [...(chain.models ?? [])];
+            return pulumi.all([chain.promptTemplateId, chain.responseTemplateId]).apply(([prompt, response]) => {
+                const problem = settingsBudgetProblem(screen, prompt, response, models);
+                if (problem) {
+                    const key = args.chains ? `chains "${chain.name}" models` : "models";
+                    throw new pulumi.ResourceError(`ModelArmorTrafficExtension "${name}" args.${key} ${problem}`, this);
+                }
+                return encodeModelArmorSettings(screen, prompt, response, models);
+            });
         });
-        const timeoutMs = timeoutInMs(screening.timeout)!;
         this.extension = new gcp.networkservices.LbTrafficExtension(
             name,
             {
@@ -195,23 +303,21 @@ export class ModelArmorTrafficExtension extends pulumi.ComponentResource {
                 location: args.region,
                 loadBalancingScheme: args.loadBalancingScheme ?? "EXTERNAL_MANAGED",
                 forwardingRules: [args.forwardingRuleSelfLink],
-                extensionChains: [
-                    {
-                        name: "model-armor",
-                        matchCondition: { celExpression: screenedPathsCel(args.screenedPaths) },
-                        extensions: [
-                            {
-                                name: "model-armor",
-                                // Google services are called by host name, with no `authority`.
-                                service: modelArmorEndpoint(args.region),
-                                supportedEvents: screeningEvents(screen),
-                                timeout: `${timeoutMs / 1000}s`,
-                                failOpen: screening.failOpen,
-                                metadata: { model_armor_settings: this.settings },
-                            },
-                        ],
-                    },
-                ],
+                extensionChains: settled.map(({ chain, screen, failOpen, timeout }, i) => ({
+                    name: chain.name,
+                    matchCondition: { celExpression: chain.matchCondition },
+                    extensions: [
+                        {
+                            name: "model-armor",
+                            // Google services are called by host name, with no `authority`.
+                            service: modelArmorEndpoint(args.region),
+                            supportedEvents: screeningEvents(screen),
+                            timeout: `${timeoutInMs(timeout)! / 1000}s`,
+                            failOpen,
+                            metadata: { model_armor_settings: this.settings[i] },
+                        },
+                    ],
+                })),
             },
             {
                 parent: this,

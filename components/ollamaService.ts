@@ -67,6 +67,8 @@ export class OllamaService extends pulumi.ComponentResource {
     public readonly region: string;
     /** The models declared for this service. */
     public readonly models: readonly string[];
+    /** The GPU every instance has. */
+    public readonly gpuType: string;
 
     constructor(name: string, args: OllamaServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         checkComponentArgs("OllamaService", name, args, validateOllamaServiceArgs, OLLAMA_SERVICE_NAME_LIMIT);
@@ -75,6 +77,7 @@ export class OllamaService extends pulumi.ComponentResource {
         this.region = resolved.region;
         this.serviceName = boundedSlug(name, CLOUD_RUN_SERVICE_NAME_LENGTH);
         this.models = [...resolved.models];
+        this.gpuType = resolved.gpuType;
 
         this.serviceAccount = this.account(name, "run", "Ollama service (reads the model bucket)", resolved);
         this.pullServiceAccount = this.account(name, "pull", "model pull job (writes the model bucket)", resolved);

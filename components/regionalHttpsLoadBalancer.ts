@@ -1,6 +1,14 @@
 import * as gcp from "./gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { DnsRecord, proxyCertificate, SELF_SIGNED_SUBJECT, TlsArgs, validateTls } from "./loadBalancerTls";
+import {
+    DnsRecord,
+    DOMAIN_EXPECTED,
+    DOMAIN_PATTERN,
+    proxyCertificate,
+    SELF_SIGNED_SUBJECT,
+    TlsArgs,
+    validateTls,
+} from "./loadBalancerTls";
 import {
     proxyOnlySubnet,
     ProxySubnetArgs,
@@ -8,11 +16,13 @@ import {
     RESOURCE_NAME,
     validateProxySubnet,
 } from "./proxySubnet";
-import { allowlistUrlMap, routedPaths } from "./pure/allowlistUrlMap";
+import { allowlistUrlMap, routedPaths, servicesUrlMap } from "./pure/allowlistUrlMap";
 import { classifyOllamaPath, KNOWN_OLLAMA_PATHS, OLLAMA_PATHS } from "./pure/ollamaPaths";
 import { componentType } from "./pure/resourceTypes";
-import { routeTable, RouteTableRow } from "./pure/routeTable";
+import { routeTableByHost, RouteTableRow } from "./pure/routeTable";
 import { checkComponentArgs, declareArgKeys, definedOnly, didYouMean, Problems } from "./validation";
+import { isPlainObject } from "./pure/values";
+import { certificateDnsNames } from "./pure/pem";
 import {
     ACCESS_REQUIRED,
     AccessArgs,
@@ -30,6 +40,21 @@ export interface SslPolicyArgs {
     readonly minTlsVersion?: "TLS_1_2" | "TLS_1_3";
 }
 
+/** One of several Cloud Run services behind a {@link RegionalHttpsLoadBalancer}. */
+export interface LoadBalancerServiceArgs {
+    /** Names the service's NEG, backend service and path matcher: 1-20 lowercase letters, digits and hyphens. */
+    readonly name: string;
+    /** Name of the Cloud Run service. */
+    readonly cloudRunService: pulumi.Input<string>;
+    /** Host routing: requests for this host name (a domain of the certificate) go to the service. */
+    readonly host?: string;
+    /**
+     * Path routing: `<pathPrefix>/v1/chat/completions` goes to the service as `/v1/chat/completions`; one segment such
+     * as `/coder`. Whether Model Armor recognises the rewritten OpenAI path is UNCONFIRMED (the verify command checks).
+     */
+    readonly pathPrefix?: string;
+}
+
 /**
  * Arguments of {@link RegionalHttpsLoadBalancer}. Field names match the `guarded-llm:loadBalancer` stack config keys.
  * Give exactly one of `proxySubnetCidr` and `proxySubnet`.
@@ -39,8 +64,16 @@ export interface RegionalHttpsLoadBalancerArgs extends ProxySubnetArgs {
     readonly region: string;
     /** Project of every resource. @default the provider's project (`gcp:project`) */
     readonly project?: pulumi.Input<string>;
-    /** Name of the Cloud Run service behind the load balancer (e.g. `OllamaService.serviceName`). */
-    readonly cloudRunService: pulumi.Input<string>;
+    /**
+     * Name of the one Cloud Run service behind the load balancer (e.g. `OllamaService.serviceName`), reached on every
+     * host. Give either this or `services`.
+     */
+    readonly cloudRunService?: pulumi.Input<string>;
+    /**
+     * Several Cloud Run services behind the one address, each reached by its own host (every service sets `host`) or
+     * by a path prefix (every service sets `pathPrefix`). Give either this or `cloudRunService`.
+     */
+    readonly services?: readonly LoadBalancerServiceArgs[];
     /**
      * Who may call: `{ mode: "iap", accessors }`, `{ mode: "internal", subnet }` or `{ mode: "public" }`. No default:
      * a public endpoint must be chosen explicitly.
@@ -93,8 +126,20 @@ export const REGIONAL_HTTPS_LOAD_BALANCER_ARG_KEYS = declareArgKeys<RegionalHttp
         "retainAddressOnDelete",
         "securityPolicy",
     ],
-    codeOnly: ["region", "project", "cloudRunService", "access"],
+    codeOnly: ["region", "project", "cloudRunService", "services", "access"],
 });
+const SERVICE_ARG_KEYS = declareArgKeys<LoadBalancerServiceArgs>()({
+    config: ["name", "host", "pathPrefix"],
+    codeOnly: ["cloudRunService"],
+});
+
+/** A service name: it names compute resources and a path matcher, after the load balancer's own name. */
+export const SERVICE_NAME_PATTERN = /^[a-z]([a-z0-9-]{0,18}[a-z0-9])?$/;
+export const SERVICE_NAME_EXPECTED = "must be 1-20 lowercase letters, digits and hyphens, starting with a letter";
+/** A path prefix: one segment, so that no prefix can hold another. */
+export const PATH_PREFIX_PATTERN = /^\/[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/;
+/** First segments of Ollama's own paths: a prefix named so would read as one of them. */
+const RESERVED_PREFIXES = ["/v1", "/api"];
 const SSL_POLICY_ARG_KEYS = declareArgKeys<SslPolicyArgs>()({ config: ["profile", "minTlsVersion"], codeOnly: [] });
 
 export const NETWORK_TIERS = ["PREMIUM", "STANDARD"] as const;
@@ -127,7 +172,6 @@ export function resolveRegionalHttpsLoadBalancerArgs(
         ...REGIONAL_HTTPS_LOAD_BALANCER_DEFAULTS,
         ...given,
         region: args.region,
-        cloudRunService: args.cloudRunService,
         access: args.access,
         tls: args.tls,
         sslPolicy: { ...REGIONAL_HTTPS_LOAD_BALANCER_DEFAULTS.sslPolicy, ...definedOnly(given.sslPolicy) },
@@ -168,6 +212,15 @@ export function validateRegionalHttpsLoadBalancerArgs(args: RegionalHttpsLoadBal
         );
     }
     validateProxySubnet(args, problems, regionValid);
+    if ((args.cloudRunService === undefined) === (args.services === undefined)) {
+        problems.add(
+            "services",
+            undefined,
+            "give either cloudRunService (one service) or services (several), not both",
+        );
+    } else if (args.services !== undefined) {
+        validateServices(args.services, args.tls, problems);
+    }
     if (args.access === undefined) {
         problems.add("access", undefined, ACCESS_REQUIRED);
     } else if (problems.object("access", args.access)) {
@@ -203,6 +256,89 @@ export function validateRegionalHttpsLoadBalancerArgs(args: RegionalHttpsLoadBal
             validateAllowedPath(problems, `allowedPaths[${i}]`, path, args.allowUnscreenedPaths === true),
         );
     }
+}
+
+/**
+ * Several services: named uniquely, all reached by host or all by path prefix, hosts and prefixes distinct, and
+ * every host a name the certificate covers (managed domains, or a provided certificate's names).
+ */
+function validateServices(services: unknown, tls: unknown, problems: Problems): void {
+    if (!problems.array("services", services)) return;
+    if (services.length === 0) problems.add("services", services, "must name at least one service");
+    const seen = new Map<string, string>();
+    const distinct = (field: string, key: string, value: unknown, what: string) => {
+        const text = String(value).toLowerCase();
+        const earlier = seen.get(`${what}:${text}`);
+        if (earlier !== undefined)
+            problems.add(field, value, `repeats the ${what} of ${earlier}: each service needs its own`);
+        else seen.set(`${what}:${text}`, key);
+    };
+    const byHost = services.filter((s) => isPlainObject(s) && s.host !== undefined).length;
+    const covered = certificateNames(tls);
+    services.forEach((service, i) => {
+        const at = `services[${i}]`;
+        if (!problems.object(at, service)) return;
+        const item = problems.under(`${at}.`);
+        item.knownKeys(service, [...SERVICE_ARG_KEYS.config, ...SERVICE_ARG_KEYS.codeOnly]);
+        if (item.matches("name", service.name, SERVICE_NAME_PATTERN, SERVICE_NAME_EXPECTED)) {
+            distinct(item.key("name"), at, service.name, "name");
+        }
+        if ((service.host === undefined) === (service.pathPrefix === undefined)) {
+            item.add("host", undefined, "give either host (host routing) or pathPrefix (path routing)");
+        } else if ((service.host !== undefined) !== (byHost === services.length) && byHost > 0) {
+            item.add(
+                service.host === undefined ? "pathPrefix" : "host",
+                service.host ?? service.pathPrefix,
+                "mixes host and path routing: every service sets host, or every service sets pathPrefix",
+            );
+        }
+        if (service.host !== undefined && item.matches("host", service.host, DOMAIN_PATTERN, DOMAIN_EXPECTED)) {
+            distinct(item.key("host"), at, service.host, "host");
+            if (covered !== undefined && !covered.names.some((name) => coversHost(name, service.host as string))) {
+                item.add("host", service.host, `is not a name of the certificate: ${covered.source}`);
+            }
+        }
+        if (
+            service.pathPrefix !== undefined &&
+            item.matches(
+                "pathPrefix",
+                service.pathPrefix,
+                PATH_PREFIX_PATTERN,
+                'must be one path segment of lowercase letters, digits and hyphens after "/", e.g. "/coder"',
+            )
+        ) {
+            if (RESERVED_PREFIXES.includes(service.pathPrefix)) {
+                item.add(
+                    "pathPrefix",
+                    service.pathPrefix,
+                    `collides with Ollama's own paths (${RESERVED_PREFIXES.join(", ")}); choose a name such as "/coder"`,
+                );
+            } else distinct(item.key("pathPrefix"), at, service.pathPrefix, "path prefix");
+        }
+    });
+}
+
+/** Does certificate name `name` (`llm.example.com`, or a wildcard `*.example.com` for one label) cover `host`? */
+function coversHost(name: string, host: string): boolean {
+    if (!name.startsWith("*.")) return name === host;
+    const label = host.slice(0, host.length - name.length + 1);
+    return host.endsWith(name.slice(1)) && label !== "" && !label.includes(".");
+}
+
+/** The names a certificate covers, where they can be known before deploying; undefined when they cannot. */
+function certificateNames(tls: unknown): { names: string[]; source: string } | undefined {
+    if (!isPlainObject(tls)) return undefined;
+    if (tls.mode === "managed" && Array.isArray(tls.domains)) {
+        return { names: tls.domains.map(String), source: `loadBalancer.tls.domains lists ${tls.domains.join(", ")}` };
+    }
+    if (tls.mode === "provided" && typeof tls.certificate === "string") {
+        const names = certificateDnsNames(tls.certificate);
+        return names === undefined
+            ? undefined
+            : { names, source: `the provided certificate names ${names.join(", ")}` };
+    }
+    // A self-signed certificate is made for every host.
+    return undefined;
 }
 
 function validateSslPolicy(value: Record<string, unknown>, problems: Problems): void {
@@ -306,8 +442,12 @@ export function regionalHttpsLoadBalancerWarnings(args: RegionalHttpsLoadBalance
  * proxy-only subnet (created or reused), and optionally an HTTP-to-HTTPS redirect.
  */
 export class RegionalHttpsLoadBalancer extends pulumi.ComponentResource {
-    /** The backend service in front of the serverless NEG. */
+    /** The backend service in front of the serverless NEG (the first service's, with `services`). */
     public readonly backendService: gcp.compute.RegionBackendService;
+    /** Every backend service: one per service of `services`, in order, or the one of `cloudRunService`. */
+    public readonly backendServices: gcp.compute.RegionBackendService[];
+    /** With `services`: each service's URL by name (`https://` and its host, or the endpoint URL and its prefix). */
+    public readonly serviceUrls: Readonly<Record<string, pulumi.Output<string>>>;
     /** The URL map implementing the path allowlist. */
     public readonly urlMap: gcp.compute.RegionUrlMap;
     /** The static IP address: external, or a private one of the VPC with `access.mode` internal. */
@@ -354,23 +494,41 @@ export class RegionalHttpsLoadBalancer extends pulumi.ComponentResource {
 
         const { subnet, afterSubnet } = proxyOnlySubnet(name, { ...resolved, network }, this);
         this.proxySubnet = subnet;
-        this.backendService = this.serverlessBackend(name, resolved);
-        this.iapGrants = access.mode === "iap" ? grantIapAccess(name, access, this.backendService, this) : [];
+        const routes = resolved.services?.map((service) => ({
+            ...service,
+            backend: this.serverlessBackend(`${name}-${service.name}`, service.cloudRunService, resolved),
+        }));
+        this.backendServices = routes?.map((r) => r.backend) ?? [
+            this.serverlessBackend(name, resolved.cloudRunService!, resolved),
+        ];
+        this.backendService = this.backendServices[0];
+        this.iapGrants =
+            access.mode === "iap"
+                ? this.backendServices.flatMap((backend, i) =>
+                      grantIapAccess(routes ? `${name}-${routes[i].name}` : name, access, backend, this),
+                  )
+                : [];
+        const refused = resolved.refusedPathStatus;
+        const urlMapInputs = <S>(backends: S[]) =>
+            routes
+                ? servicesUrlMap(
+                      routes.map((route, i) => ({ ...route, backend: backends[i] })),
+                      this.routedPaths,
+                      refused,
+                  )
+                : allowlistUrlMap(backends[0], this.routedPaths, refused);
         this.urlMap = new gcp.compute.RegionUrlMap(
             `${name}-url-map`,
-            {
-                project,
-                region,
-                ...allowlistUrlMap(this.backendService.selfLink, this.routedPaths, resolved.refusedPathStatus),
-            },
+            { project, region, ...urlMapInputs(this.backendServices.map((b) => b.selfLink)) },
             { parent: this },
         );
-        // Computed from the same builder as the URL map, so it is the map's routing, with the backend's real link.
-        this.routeTable = this.backendService.selfLink.apply((backend) =>
-            routeTable(allowlistUrlMap(backend, this.routedPaths, resolved.refusedPathStatus)),
-        );
+        // Computed from the same builder as the URL map, so it is the map's routing, with the backends' real links.
+        this.routeTable = pulumi
+            .all(this.backendServices.map((b) => b.selfLink))
+            .apply((links) => routeTableByHost(urlMapInputs(links)));
 
-        const certificate = proxyCertificate(name, tlsArgs, region, project, this);
+        const hosts = (routes ?? []).flatMap((r) => (r.host === undefined ? [] : [r.host]));
+        const certificate = proxyCertificate(name, tlsArgs, region, project, this, hosts);
         const sslPolicy = new gcp.compute.RegionSslPolicy(
             `${name}-ssl-policy`,
             { project, region, ...resolved.sslPolicy },
@@ -431,15 +589,27 @@ export class RegionalHttpsLoadBalancer extends pulumi.ComponentResource {
                 : internal?.dns
                   ? pulumi.output(`https://${internal.dns.name.replace(/\.$/, "")}`)
                   : pulumi.interpolate`https://${this.address.address}`;
+        this.serviceUrls = Object.fromEntries(
+            (routes ?? []).map((r) => [
+                r.name,
+                r.host !== undefined
+                    ? pulumi.output(`https://${r.host}`)
+                    : pulumi.interpolate`${this.endpointUrl}${r.pathPrefix}`,
+            ]),
+        );
+        // Host routing needs each host to resolve to the address (managed domains are listed already).
+        const routedHosts = tlsArgs.mode === "managed" ? [] : hosts;
         this.dnsRecords = pulumi
             .all([this.address.address, certificate.authorizationRecords])
             .apply(([ip, authorizations]) => [
                 // An internal address stays out of public DNS: only the authorisation records are to publish.
-                ...(tlsArgs.mode === "managed" && !internal ? tlsArgs.domains : []).map((domain) => ({
-                    name: `${domain}.`,
-                    type: "A",
-                    data: ip,
-                })),
+                ...(internal ? [] : [...(tlsArgs.mode === "managed" ? tlsArgs.domains : []), ...routedHosts]).map(
+                    (domain) => ({
+                        name: `${domain}.`,
+                        type: "A",
+                        data: ip,
+                    }),
+                ),
                 ...authorizations,
             ]);
         this.registerOutputs({
@@ -458,11 +628,15 @@ export class RegionalHttpsLoadBalancer extends pulumi.ComponentResource {
      * Terraform for serverless NEG backends reports that the API rejects timeoutSec there (UNCONFIRMED,
      * docs/open-questions.md).
      */
-    private serverlessBackend(name: string, args: ResolvedRegionalHttpsLoadBalancerArgs) {
+    private serverlessBackend(
+        name: string,
+        cloudRunService: pulumi.Input<string>,
+        args: ResolvedRegionalHttpsLoadBalancerArgs,
+    ) {
         const { project, region } = args;
         const neg = new gcp.compute.RegionNetworkEndpointGroup(
             `${name}-neg`,
-            { project, region, networkEndpointType: "SERVERLESS", cloudRun: { service: args.cloudRunService } },
+            { project, region, networkEndpointType: "SERVERLESS", cloudRun: { service: cloudRunService } },
             { parent: this },
         );
         return new gcp.compute.RegionBackendService(

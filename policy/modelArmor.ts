@@ -4,6 +4,7 @@
  */
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import {
+    BACKEND_SERVICES,
     cloudRunServicesReachedBy,
     FORWARDING_RULES,
     hostNote,
@@ -13,9 +14,9 @@ import {
     routedProbes,
     urlMapBehind,
 } from "./routing";
-import { onStackView, StackResource, StackView } from "./stack";
+import { nameOf, onStackView, StackResource, StackView } from "./stack";
 import { TYPES } from "../components/pure/resourceTypes";
-import { conditionMatchesPath, parsePathCondition, PathCondition } from "../components/pure/screeningCel";
+import { ChainRequest, Condition, conditionMatches, parseCondition } from "../components/pure/screeningCel";
 import {
     decodeModelArmorSettings,
     DecodedModelArmorSettings,
@@ -287,45 +288,65 @@ export const modelArmorGuardsHttpsForwardingRules: StackValidationPolicy = {
     }),
 };
 
-/** One extension chain that calls Model Armor, with the position and match condition of every chain before it. */
-interface ModelArmorChain {
+/** A chain of a traffic extension, as the pack reads its match condition. */
+interface ChainView {
     readonly index: number;
-    readonly chain: Props;
-    readonly earlier: readonly { readonly index: number; readonly chain: Props }[];
+    readonly where: string;
+    readonly callsModelArmor: boolean;
+    /** The parsed condition; the CEL text when the pack cannot read it; undefined while unknown. */
+    readonly condition: Condition | string | undefined;
 }
 
-function modelArmorChainsOf(trafficExtension: Props): ModelArmorChain[] {
-    const chains = listOf(trafficExtension.extensionChains);
-    return chains.flatMap((chain, index) =>
-        modelArmorExtensionsOf({ extensionChains: [chain] }).length === 0
-            ? []
-            : [{ index, chain, earlier: chains.slice(0, index).map((c, i) => ({ index: i, chain: c })) }],
-    );
+function chainsOf(trafficExtension: Props): ChainView[] {
+    return listOf(trafficExtension.extensionChains).map((chain, index) => ({
+        index,
+        where: `extensionChains[${index}]`,
+        callsModelArmor: modelArmorExtensionsOf({ extensionChains: [chain] }).length > 0,
+        condition: conditionOf(chain),
+    }));
 }
 
-/**
- * The paths a chain's match condition selects: every path when it has none; undefined while unknown; the CEL text
- * when the pack cannot read it.
- */
-function conditionOf(chain: Props): PathCondition | string | undefined {
+/** A chain's match condition: every request when it has none; undefined while unknown; the CEL text when unreadable. */
+function conditionOf(chain: Props): Condition | string | undefined {
     const cel = valueAt(chain, "matchCondition.celExpression");
     if (!isKnown(cel) || !isKnown(chain.matchCondition)) return undefined;
-    if (cel === undefined || cel === null || cel === "") return { exact: [], prefixes: [], all: true };
-    return (typeof cel === "string" && parsePathCondition(cel)) || String(cel);
+    if (cel === undefined || cel === null || cel === "") return { kind: "true" };
+    return (typeof cel === "string" && parseCondition(cel)) || String(cel);
 }
 
 const CEL_FIX =
     'write it as request.path == "/p" || request.path.startsWith("/p?") for each routed path, joined by ||, as ' +
     "ModelArmorTrafficExtension writes it from screenedPaths";
 
-/** The requests each Model Armor chain of each extension must screen: every probe its load balancers forward. */
+/** A routed request as a chain sees it: the probe, and each path the chain may see (before and after a rewrite). */
+interface RoutedRequest {
+    readonly probe: Probe;
+    readonly backend: string;
+    readonly requests: readonly ChainRequest[];
+}
+
+/** The requests each extension's load balancers forward to a backend, with the backend's name where it is known. */
 function routedThroughExtensions(stack: StackView) {
-    return stack.ofType(TYPES.trafficExtension).flatMap((extension) => {
+    return stack.ofType(TYPES.trafficExtension).map((extension) => {
         const routed = stack.referenced(extension, "forwardingRules", FORWARDING_RULES).flatMap((rule) => {
             const urlMap = urlMapBehind(stack, rule);
-            return urlMap === undefined ? [] : [{ urlMap, probes: routedProbes(urlMap.props) ?? [] }];
+            if (urlMap === undefined) return [];
+            const requests = (routedProbes(urlMap.props) ?? []).map((probe): RoutedRequest => {
+                const service = probe.route.kind === "backend" ? probe.route.service : "";
+                const backends = stack.resolve(urlMap, "pathMatchers", service, BACKEND_SERVICES);
+                const backendService = backends.length === 1 ? nameOf(backends[0]) : undefined;
+                const rewritten = probe.route.kind === "backend" ? probe.route.rewrittenPath : undefined;
+                const paths = rewritten === undefined ? [probe.path] : [probe.path, rewritten];
+                const pathOnly = (path: string) => path.split(/[?#]/, 1)[0];
+                return {
+                    probe,
+                    backend: backendService ?? service,
+                    requests: paths.map((path) => ({ path: pathOnly(path), host: probe.host, backendService })),
+                };
+            });
+            return [{ urlMap, requests }];
         });
-        return modelArmorChainsOf(extension.props).map((chain) => ({ extension, chain, routed }));
+        return { extension, chains: chainsOf(extension.props), routed };
     });
 }
 
@@ -335,66 +356,117 @@ const describeProbes = (probes: readonly Probe[]) => [...new Set(probes.map((p) 
 export const modelArmorScreensRoutedPaths: StackValidationPolicy = {
     name: "model-armor-screens-routed-paths",
     description:
-        "The match condition of the Model Armor chain selects every path that the URL maps of its forwarding rules " +
-        "route to a backend service, and is a CEL expression the pack can read.",
+        "Every request that the URL maps of an extension's forwarding rules route to a backend service is selected " +
+        "by a Model Armor chain (before and after any path rewrite), all requests to one backend service by the " +
+        "same chain, and every Model Armor chain's match condition is CEL the pack can read.",
     enforcementLevel: "mandatory",
     validateStack: onStackView((stack, report) => {
-        for (const { extension, chain, routed } of routedThroughExtensions(stack)) {
-            const where = `extensionChains[${chain.index}]`;
-            const condition = conditionOf(chain.chain);
-            if (condition === undefined) continue;
-            if (typeof condition === "string") {
+        for (const { extension, chains, routed } of routedThroughExtensions(stack)) {
+            const screening = chains.filter((c) => c.callsModelArmor);
+            if (screening.some((c) => c.condition === undefined)) continue;
+            const unreadable = screening.filter((c) => typeof c.condition === "string");
+            for (const chain of unreadable) {
                 report(
-                    `${where}.matchCondition of ${extension.name} cannot be verified: the pack reads only ` +
-                        `request.path comparisons joined by ||, not ${quote(condition)}, so a routed path may skip ` +
-                        `Model Armor unnoticed. Fix: ${CEL_FIX}.`,
+                    `${chain.where}.matchCondition of ${extension.name} cannot be verified: the pack reads only ` +
+                        "request.path, request.host and request.backend_service_name comparisons joined by || and &&, " +
+                        `not ${quote(chain.condition)}, so a routed path may skip Model Armor unnoticed. Fix: ${CEL_FIX}.`,
                     extension.urn,
                 );
-                continue;
             }
-            for (const { urlMap, probes } of routed) {
-                const skipped = probes.filter((p) => !conditionMatchesPath(condition, p.path));
-                if (skipped.length === 0) continue;
-                report(
-                    `URL map ${urlMap.name} routes ${listForMessage(describeProbes(skipped))} to a backend, but the ` +
-                        `Model Armor chain ${where} of ${extension.name} does not match ${skipped.length === 1 ? "it" : "them"}: ` +
-                        "those requests reach Ollama without being screened. Fix: route exact paths only and screen " +
-                        "each (ModelArmorTrafficExtension screenedPaths = RegionalHttpsLoadBalancer.routedPaths), or " +
-                        `${CEL_FIX}.`,
-                    extension.urn,
+            if (unreadable.length > 0) continue;
+            const readable = screening as (ChainView & { condition: Condition })[];
+            for (const { urlMap, requests } of routed) {
+                const skipped = requests.filter((r) =>
+                    r.requests.some((request) => !readable.some((c) => conditionMatches(c.condition, request))),
                 );
+                if (skipped.length > 0) {
+                    const chainsNamed =
+                        readable.length === 1
+                            ? `the Model Armor chain ${readable[0].where} of ${extension.name} does not match`
+                            : `none of the Model Armor chains of ${extension.name} matches`;
+                    report(
+                        `URL map ${urlMap.name} routes ${listForMessage(describeProbes(skipped.map((r) => r.probe)))} to a ` +
+                            `backend, but ${chainsNamed} ${skipped.length === 1 ? "it" : "them"}: those requests reach ` +
+                            "Ollama without being screened. Fix: route exact paths only and screen each " +
+                            "(ModelArmorTrafficExtension screenedPaths = RegionalHttpsLoadBalancer.routedPaths), or " +
+                            `${CEL_FIX}.`,
+                        extension.urn,
+                    );
+                }
+                reportSplitBackends(extension, urlMap, requests, readable, report);
             }
         }
     }),
 };
 
+/** Requests to one backend service selected by different Model Armor chains would be screened with different templates. */
+function reportSplitBackends(
+    extension: StackResource,
+    urlMap: StackResource,
+    requests: readonly RoutedRequest[],
+    chains: readonly (ChainView & { condition: Condition })[],
+    report: (message: string, urn?: string) => void,
+): void {
+    const byBackend = new Map<string, Map<string, Probe[]>>();
+    for (const routed of requests) {
+        for (const request of routed.requests) {
+            const chain = chains.find((c) => conditionMatches(c.condition, request));
+            if (chain === undefined) continue;
+            const seen = byBackend.get(routed.backend) ?? new Map<string, Probe[]>();
+            seen.set(chain.where, [...(seen.get(chain.where) ?? []), routed.probe]);
+            byBackend.set(routed.backend, seen);
+        }
+    }
+    for (const [backend, seen] of byBackend) {
+        if (seen.size < 2) continue;
+        const which = [...seen].map(([where, probes]) => `${where} for ${listForMessage(describeProbes(probes), 3)}`);
+        report(
+            `URL map ${urlMap.name} sends requests to backend service ${backend} that different Model Armor chains of ` +
+                `${extension.name} select first (${which.join("; ")}): one service's requests would be screened with ` +
+                "different templates. Fix: give each service one chain that selects all of its routed requests " +
+                "(GuardedLlmGateway writes them from its services).",
+            extension.urn,
+        );
+    }
+}
+
 export const modelArmorChainRunsFirst: StackValidationPolicy = {
     name: "model-armor-chain-runs-first",
     description:
-        "No extension chain before the Model Armor chain matches a path Model Armor screens: only the first chain " +
-        "whose condition matches runs, so an earlier overlapping chain means Model Armor never sees those requests.",
+        "No extension chain that does not call Model Armor is selected before the Model Armor chain for a routed " +
+        "request: only the first chain whose condition matches runs, so an earlier overlapping chain means Model " +
+        "Armor never sees those requests.",
     enforcementLevel: "mandatory",
     validateStack: onStackView((stack, report) => {
-        for (const { extension, chain, routed } of routedThroughExtensions(stack)) {
-            const screening = conditionOf(chain.chain);
-            // An unknown or unreadable Model Armor condition is judged by model-armor-screens-routed-paths.
-            if (screening === undefined || typeof screening === "string") continue;
-            const paths = [
-                ...new Set([...screening.exact, ...routed.flatMap(({ probes }) => probes.map((p) => p.path))]),
-            ].filter((p) => conditionMatchesPath(screening, p));
-            for (const earlier of chain.earlier) {
-                if (modelArmorExtensionsOf({ extensionChains: [earlier.chain] }).length > 0) continue;
-                const condition = conditionOf(earlier.chain);
-                if (condition === undefined) continue;
-                const where = `extensionChains[${earlier.index}]`;
-                const taken =
-                    typeof condition === "string" ? [] : paths.filter((p) => conditionMatchesPath(condition, p));
-                if (typeof condition !== "string" && taken.length === 0) continue;
+        for (const { extension, chains, routed } of routedThroughExtensions(stack)) {
+            const taken = new Map<string, { earlier: ChainView; screening: ChainView; paths: string[] }>();
+            for (const { requests } of routed) {
+                for (const request of requests.flatMap((r) => r.requests)) {
+                    const screening = chains.find(
+                        (c) =>
+                            c.callsModelArmor &&
+                            typeof c.condition === "object" &&
+                            conditionMatches(c.condition, request),
+                    );
+                    if (screening === undefined) continue;
+                    for (const earlier of chains.slice(0, screening.index)) {
+                        if (earlier.callsModelArmor || earlier.condition === undefined) continue;
+                        const matches =
+                            typeof earlier.condition === "string" || conditionMatches(earlier.condition, request);
+                        if (!matches) continue;
+                        const key = `${earlier.index}/${screening.index}`;
+                        const entry = taken.get(key) ?? { earlier, screening, paths: [] };
+                        if (!entry.paths.includes(request.path)) entry.paths.push(request.path);
+                        taken.set(key, entry);
+                    }
+                }
+            }
+            for (const { earlier, screening, paths } of taken.values()) {
                 report(
-                    `${where} of ${extension.name} comes before the Model Armor chain extensionChains[${chain.index}] ` +
-                        (typeof condition === "string"
-                            ? `and its matchCondition ${quote(condition)} cannot be read, so it may take any path `
-                            : `and matches ${listForMessage(taken)} too `) +
+                    `${earlier.where} of ${extension.name} comes before the Model Armor chain ${screening.where} ` +
+                        (typeof earlier.condition === "string"
+                            ? `and its matchCondition ${quote(earlier.condition)} cannot be read, so it may take any path `
+                            : `and matches ${listForMessage(paths)} too `) +
                         "first: only the first matching chain runs, so Model Armor never screens those requests. Fix: " +
                         "move the Model Armor chain first in extensionChains, or narrow the earlier chain's " +
                         "matchCondition to paths Model Armor does not screen.",

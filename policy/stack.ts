@@ -106,7 +106,7 @@ function refersTo(value: string, candidate: StackResource): boolean {
  * the offline plan records the program's inputs, which lack it, and its mock runtime names such a resource after
  * its Pulumi name, as the self links other resources hold show.
  */
-function nameOf(candidate: StackResource): string | undefined {
+export function nameOf(candidate: StackResource): string | undefined {
     const name = candidate.props.name === undefined ? candidate.name : candidate.props.name;
     return typeof name === "string" && name !== UNKNOWN && name !== "" ? name : undefined;
 }

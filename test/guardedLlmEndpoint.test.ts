@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { GuardedLlmEndpoint, GuardedLlmEndpointArgs } from "../components";
-import { pathsOfScreeningCel } from "../components/pure/screeningCel";
+import { screenedPathsCel } from "../components/pure/screeningCel";
 import { assertProblems, record, Recorded, refusal } from "./harness";
 import { TYPES } from "../components/pure/resourceTypes";
 
@@ -55,12 +55,10 @@ describe("GuardedLlmEndpoint", () => {
             loadBalancer: { ...LOAD_BALANCER, allowedPaths: ["/v1/embeddings"], allowUnscreenedPaths: true },
         });
         const chain = r.one(EXTENSION).inputs.extensionChains[0];
-        assert.deepStrictEqual(pathsOfScreeningCel(chain.matchCondition.celExpression), [
-            "/v1/chat/completions",
-            "/v1/completions",
-            "/v1/models",
-            "/v1/embeddings",
-        ]);
+        assert.strictEqual(
+            chain.matchCondition.celExpression,
+            screenedPathsCel(["/v1/chat/completions", "/v1/completions", "/v1/models", "/v1/embeddings"]),
+        );
         const settings = JSON.parse(chain.extensions[0].metadata.model_armor_settings);
         assert.deepStrictEqual(
             settings.map((s: { model: string }) => s.model),

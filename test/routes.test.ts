@@ -124,6 +124,33 @@ describe("routeRequest", () => {
         assert.deepStrictEqual(routeRequest(map, "/"), { kind: "backend", service: "a" });
     });
 
+    it("rewrites the matching portion of the path: all of it for fullPathMatch, the prefix for prefixMatch", () => {
+        const rewrite = (matchRule: Record<string, unknown>, to: string) =>
+            mapWith({
+                routeRules: [
+                    {
+                        priority: 1,
+                        matchRules: [matchRule],
+                        service: "s",
+                        routeAction: { urlRewrite: { pathPrefixRewrite: to } },
+                    },
+                ],
+            });
+        assert.deepStrictEqual(
+            routeRequest(rewrite({ fullPathMatch: "/coder/v1/models" }, "/v1/models"), "/coder/v1/models"),
+            {
+                kind: "backend",
+                service: "s",
+                rewrittenPath: "/v1/models",
+            },
+        );
+        assert.deepStrictEqual(routeRequest(rewrite({ prefixMatch: "/coder/" }, "/"), "/coder/v1/models?x=1"), {
+            kind: "backend",
+            service: "s",
+            rewrittenPath: "/v1/models",
+        });
+    });
+
     it("throws on URL map features it does not model instead of guessing", () => {
         const throwsWith = (map: Record<string, unknown>, message: string) =>
             assert.throws(() => routeRequest(map, "/v1/models"), { name: "UnsupportedUrlMapError", message });
@@ -140,9 +167,9 @@ describe("routeRequest", () => {
         throwsWith(
             rule({
                 matchRules: [{ prefixMatch: "/" }],
-                routeAction: { urlRewrite: { pathPrefixRewrite: "/api/pull" } },
+                routeAction: { urlRewrite: { pathTemplateRewrite: "/api/{x}" } },
             }),
-            "urlMap.pathMatchers[0].routeRules[0].routeAction: sets urlRewrite, which routeRequest does not model",
+            "urlMap.pathMatchers[0].routeRules[0].routeAction.urlRewrite: sets pathTemplateRewrite, which routeRequest does not model",
         );
         throwsWith(
             rule({ matchRules: [{ prefixMatch: "/" }], routeAction: refuse(404, 50) }),

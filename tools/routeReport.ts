@@ -14,63 +14,100 @@ import {
 } from "../components/pure/modelArmorSettings";
 import { whoMayCall } from "../components/access";
 import { TYPES } from "../components/pure/resourceTypes";
-import { routeTable, RouteTableRow } from "../components/pure/routeTable";
-import { pathsOfScreeningCel } from "../components/pure/screeningCel";
+import { PROBE_PATHS, routedHosts, routeTable, RouteTableRow } from "../components/pure/routeTable";
+import { Condition, conditionMatches, parseCondition } from "../components/pure/screeningCel";
 import { RecordedResource } from "./mockRuntime";
 
-/** How one recorded traffic extension screens. */
-interface Screening {
+/** How one chain of a recorded traffic extension screens. */
+interface Chain {
     name: string;
-    paths: string[];
+    condition?: Condition;
     prompts?: string;
     responses?: string;
     failOpen: boolean;
     timeout?: string;
 }
 
-/** Every URL map's route table as text lines. */
+/** How one recorded traffic extension screens: its chains, the first match winning. */
+interface Screening {
+    name: string;
+    chains: Chain[];
+}
+
+/** Every URL map's route table as text lines: per host the map routes by name, or once for every host. */
 export function renderRoutes(resources: RecordedResource[]): string[] {
     const lines: string[] = [];
     for (const urlMap of resources.filter((r) => r.type === TYPES.urlMap)) {
         const screening = screeningOf(urlMap, resources);
-        const guard = screening
-            ? `Model Armor via ${screening.name}, ${screening.failOpen ? "FAIL OPEN" : "fail closed"}, timeout ${screening.timeout}`
-            : "no Model Armor extension";
+        const [only] = screening?.chains ?? [];
+        const guard =
+            screening === undefined
+                ? "no Model Armor extension"
+                : screening.chains.length === 1
+                  ? `Model Armor via ${screening.name}, ${only.failOpen ? "FAIL OPEN" : "fail closed"}, timeout ${only.timeout}`
+                  : `Model Armor via ${screening.name}: ${screening.chains.length} chains, the first that matches screens`;
         lines.push(`Routes of ${urlMap.name} (${guard}):`);
         const callers = whoMayCallThrough(urlMap, resources);
         if (callers) lines.push(`  who may call: ${callers}`);
-        let rows: RouteTableRow[];
-        try {
-            rows = routeTable(urlMap.inputs);
-        } catch (e) {
-            lines.push(`  cannot be computed: ${(e as Error).message}`);
-            continue;
+        const multiChain = (screening?.chains.length ?? 0) > 1;
+        if (multiChain) {
+            for (const chain of screening!.chains) {
+                lines.push(
+                    `  chain ${chain.name}: ${chain.failOpen ? "FAIL OPEN" : "fail closed"}, timeout ${chain.timeout}`,
+                );
+            }
         }
-        const descriptions = rows.map((row) => describeRoute(row, screening));
-        if (new Set(descriptions).size === 1 && rows[0].route.kind === "redirect") {
-            lines.push(`  every path  ${descriptions[0]}`, "");
-            continue;
+        for (const host of routedHosts(urlMap.inputs)) {
+            let rows: RouteTableRow[];
+            try {
+                rows = routeTable(urlMap.inputs, PROBE_PATHS, host);
+            } catch (e) {
+                lines.push(`  cannot be computed: ${(e as Error).message}`);
+                break;
+            }
+            const indent = host === undefined ? "  " : "    ";
+            if (host !== undefined) lines.push(`  Host ${host}:`);
+            const descriptions = rows.map((row) => describeRoute(row, screening, multiChain));
+            if (new Set(descriptions).size === 1 && rows[0].route.kind === "redirect") {
+                lines.push(`${indent}every path  ${descriptions[0]}`);
+                continue;
+            }
+            const width = Math.max(...rows.map((r) => r.path.length));
+            rows.forEach((row, i) => lines.push(`${indent}${row.path.padEnd(width)}  ${descriptions[i]}`));
         }
-        const width = Math.max(...rows.map((r) => r.path.length));
-        rows.forEach((row, i) => lines.push(`  ${row.path.padEnd(width)}  ${descriptions[i]}`));
         lines.push("");
     }
     return lines;
 }
 
-function describeRoute(row: RouteTableRow, screening: Screening | undefined): string {
+/** The chain that screens a routed row: the first whose condition selects it (before or after a rewrite). */
+function chainFor(row: RouteTableRow, screening: Screening | undefined): Chain | undefined {
+    if (screening === undefined || row.route.kind !== "backend") return undefined;
+    const backendService = row.route.service.split("/").pop();
+    const paths = [row.path, ...(row.route.rewrittenPath === undefined ? [] : [row.route.rewrittenPath])];
+    return paths
+        .map((path) =>
+            screening.chains.find(
+                (c) => c.condition && conditionMatches(c.condition, { path, host: row.host, backendService }),
+            ),
+        )
+        .find((c) => c !== undefined);
+}
+
+function describeRoute(row: RouteTableRow, screening: Screening | undefined, namesChain: boolean): string {
     const { route } = row;
     if (route.kind === "refused") return `refused ${route.status}`;
     if (route.kind === "redirect") return `redirect ${route.status}`;
-    const matched = screening?.paths.includes(row.path);
-    if (row.ollamaKind === "read-only") return `-> Ollama  nothing to screen (read-only: no prompt or response)`;
-    if (!matched) return `-> Ollama  UNSCREENED (outside the Model Armor extension)`;
-    if (!row.screened) return `-> Ollama  UNSCREENED (Model Armor ignores this API's bodies)`;
+    const target = `-> ${namesChain ? `${route.service.split("/").pop()}` : "Ollama"}${route.rewrittenPath ? ` as ${route.rewrittenPath}` : ""}`;
+    const chain = chainFor(row, screening);
+    if (row.ollamaKind === "read-only") return `${target}  nothing to screen (read-only: no prompt or response)`;
+    if (!chain) return `${target}  UNSCREENED (outside the Model Armor extension)`;
+    if (!row.screened) return `${target}  UNSCREENED (Model Armor ignores this API's bodies)`;
     const sides = [
-        screening!.prompts ? `prompts by ${screening!.prompts}` : "prompts UNSCREENED",
-        screening!.responses ? `responses by ${screening!.responses} (non-streaming only)` : "responses UNSCREENED",
+        chain.prompts ? `prompts by ${chain.prompts}` : "prompts UNSCREENED",
+        chain.responses ? `responses by ${chain.responses} (non-streaming only)` : "responses UNSCREENED",
     ];
-    return `-> Ollama  screened: ${sides.join(", ")}`;
+    return `${target}  screened${namesChain ? ` by chain ${chain.name}` : ""}: ${sides.join(", ")}`;
 }
 
 /** The extension bound to a forwarding rule whose proxy uses `urlMap`, read from its recorded inputs. */
@@ -80,20 +117,23 @@ function screeningOf(urlMap: RecordedResource, resources: RecordedResource[]): S
     const rules = resources.filter((r) => r.type === TYPES.forwardingRule && proxies.some((p) => uses(r, p)));
     const extension = resources.find((r) => r.type === TYPES.trafficExtension && rules.some((rule) => uses(r, rule)));
     if (!extension) return undefined;
-    const chain = extension.inputs.extensionChains?.[0];
-    const callout = chain?.extensions?.[0] ?? {};
-    const events: string[] = callout.supportedEvents ?? [];
-    const entries = decodeModelArmorSettings(callout.metadata?.model_armor_settings)?.entries ?? [];
-    const fallback = entries.find((entry) => entry.model === DEFAULT_MODEL_ENTRY);
     const templateName = (id: unknown) => (typeof id === "string" ? id.split("/").pop() : undefined);
-    return {
-        name: extension.name,
-        paths: pathsOfScreeningCel(chain?.matchCondition?.celExpression ?? ""),
-        prompts: events.includes(REQUEST_BODY) ? templateName(fallback?.[PROMPT_TEMPLATE_KEY]) : undefined,
-        responses: events.includes(RESPONSE_BODY) ? templateName(fallback?.[RESPONSE_TEMPLATE_KEY]) : undefined,
-        failOpen: callout.failOpen === true,
-        timeout: callout.timeout,
-    };
+    const chains = (extension.inputs.extensionChains ?? []).map((chain: any): Chain => {
+        const callout = chain?.extensions?.[0] ?? {};
+        const events: string[] = callout.supportedEvents ?? [];
+        const entries = decodeModelArmorSettings(callout.metadata?.model_armor_settings)?.entries ?? [];
+        const fallback = entries.find((entry) => entry.model === DEFAULT_MODEL_ENTRY);
+        const cel = chain?.matchCondition?.celExpression;
+        return {
+            name: chain?.name,
+            condition: typeof cel === "string" ? parseCondition(cel) : undefined,
+            prompts: events.includes(REQUEST_BODY) ? templateName(fallback?.[PROMPT_TEMPLATE_KEY]) : undefined,
+            responses: events.includes(RESPONSE_BODY) ? templateName(fallback?.[RESPONSE_TEMPLATE_KEY]) : undefined,
+            failOpen: callout.failOpen === true,
+            timeout: callout.timeout,
+        };
+    });
+    return { name: extension.name, chains };
 }
 
 /** Who may call through the backend service that `urlMap` routes to, read from the recorded resources. */

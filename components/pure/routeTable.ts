@@ -26,8 +26,10 @@ export const PROBE_PATHS: readonly string[] = [
 
 /** One row of a route table. */
 export interface RouteTableRow {
+    /** The Host header the row was routed with; absent: a client that connects by IP address. */
+    readonly host?: string;
     readonly path: string;
-    /** What the path is in Ollama's API. */
+    /** What the path Ollama receives (after any rewrite) is in Ollama's API. */
     readonly ollamaKind: OllamaPathKind;
     /** Where the URL map sends it. */
     readonly route: Route;
@@ -39,9 +41,14 @@ export interface RouteTableRow {
 
 /**
  * Routes every path the map names exactly (route rules' `fullPathMatch`, path rules without `*`), in the map's
- * order, then each of `probes` not already listed, over the map's host-less (`*`) routing.
+ * order, then each of `probes` not already listed, as a request for `host` (by default one without a name, which
+ * only `*` host rules match).
  */
-export function routeTable(urlMap: Record<string, unknown>, probes: readonly string[] = PROBE_PATHS): RouteTableRow[] {
+export function routeTable(
+    urlMap: Record<string, unknown>,
+    probes: readonly string[] = PROBE_PATHS,
+    host?: string,
+): RouteTableRow[] {
     // Read leniently: routeRequest below reports a malformed map with the exact location.
     const items = (value: unknown): any[] => (Array.isArray(value) ? value : []);
     const named: unknown[] = items(urlMap.pathMatchers).flatMap((matcher) => [
@@ -50,14 +57,31 @@ export function routeTable(urlMap: Record<string, unknown>, probes: readonly str
     ]);
     const exact = named.filter((p): p is string => typeof p === "string" && !p.endsWith("*"));
     return [...new Set([...exact, ...probes])].map((path) => {
-        const route = routeRequest(urlMap, path);
+        const route = routeRequest(urlMap, path, host);
         const reachesOllama = route.kind === "backend";
+        const received = (reachesOllama && route.rewrittenPath) || path;
         return {
+            ...(host === undefined ? {} : { host }),
             path,
-            ollamaKind: classifyOllamaPath(path),
+            ollamaKind: classifyOllamaPath(received),
             route,
             reachesOllama,
-            screened: reachesOllama && isScreenedByModelArmor(path),
+            screened: reachesOllama && isScreenedByModelArmor(received),
         };
     });
+}
+
+/** The hosts a URL map routes by name (each host rule's hosts); `[undefined]` when its only host rule is `*`. */
+export function routedHosts(urlMap: Record<string, unknown>): (string | undefined)[] {
+    const rules = Array.isArray(urlMap.hostRules) ? urlMap.hostRules : [];
+    const hosts = rules.flatMap((rule) => (Array.isArray(rule?.hosts) ? rule.hosts : [])).filter((h) => h !== "*");
+    return hosts.length === 0 ? [undefined] : [...new Set<string>(hosts)];
+}
+
+/** {@link routeTable} for each host the map routes by name, or once for every host. */
+export function routeTableByHost(
+    urlMap: Record<string, unknown>,
+    probes: readonly string[] = PROBE_PATHS,
+): RouteTableRow[] {
+    return routedHosts(urlMap).flatMap((host) => routeTable(urlMap, probes, host));
 }

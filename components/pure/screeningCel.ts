@@ -1,8 +1,9 @@
 /**
- * The CEL match condition of the Model Armor extension chain, written by the extension component and read back by
- * the offline plan. CEL's `request.path` is the path without the query, undecoded
- * (docs/platform-facts.md#model-armor-extension); the query is matched too, defensively, in case a load balancer
- * passes it in the path.
+ * The CEL match conditions of Model Armor extension chains: written by the extension component and the gateway,
+ * read back and evaluated by the offline plan and the policy pack. Attributes (docs/platform-facts.md#model-armor-extension):
+ * `request.path` is the path without the query, undecoded (the query is matched too, defensively, in case a load
+ * balancer passes it in the path); `request.host` is the Host header as sent; `request.backend_service_name` names
+ * the backend service the URL map chose (traffic extensions run after routing).
  */
 
 /** CEL matching exactly `paths`, with or without a query string. */
@@ -10,105 +11,145 @@ export function screenedPathsCel(paths: readonly string[]): string {
     return paths.map((p) => `request.path == "${p}" || request.path.startsWith("${p}?")`).join(" || ");
 }
 
-/** The paths a CEL expression written by {@link screenedPathsCel} matches. */
-export function pathsOfScreeningCel(cel: string): string[] {
-    return [...cel.matchAll(/request\.path == "([^"]*)"/g)].map((m) => m[1]);
+/** How a gateway's chain recognises its service's requests. */
+export interface ServiceChainMatch {
+    /** The backend service the URL map sends the service's requests to (its name, as GCP holds it). */
+    readonly backendService: string;
+    /** Host routing: the service's host. */
+    readonly host?: string;
+    /** Path routing: the service's prefix, e.g. `/coder`; `paths` are then reached as `/coder/v1/...`. */
+    readonly pathPrefix?: string;
+    /** The paths routed to the service, as Ollama serves them. */
+    readonly paths: readonly string[];
 }
 
 /**
- * What a CEL match condition selects by path, when it is a disjunction of path comparisons: `request.path == "/p"`,
- * `request.path.startsWith("/p")` (either operand order for `==`), or `true`. Written by {@link screenedPathsCel}
- * or by hand.
+ * The condition of one service's chain in a gateway: its requests by host (or, with path routing, by prefixed path)
+ * OR by the backend service the URL map chose, AND a routed path. Either half alone selects them; both are written
+ * so that neither an unconfirmed attribute (the backend's name as the proxy spells it) nor a Host header spelled
+ * differently from the URL map's host rule (case, port) can make a routed request skip its chain. With path
+ * routing, whether the chain sees the path before or after the URL map's rewrite is UNCONFIRMED, so both spellings
+ * are matched.
  */
-export interface PathCondition {
-    /** Paths matched exactly. */
-    readonly exact: readonly string[];
-    /** Prefixes: every path starting with one is matched. */
-    readonly prefixes: readonly string[];
-    /** Matches every request (`true`). */
-    readonly all: boolean;
-}
-
-const STRING = String.raw`(?:"([^"\\]*)"|'([^'\\]*)')`;
-const EQUALS = new RegExp(String.raw`^request\.path\s*==\s*${STRING}$`);
-const EQUALS_REVERSED = new RegExp(String.raw`^${STRING}\s*==\s*request\.path$`);
-const STARTS_WITH = new RegExp(String.raw`^request\.path\.startsWith\(\s*${STRING}\s*\)$`);
-
-/**
- * Reads a CEL match condition made only of the comparisons {@link PathCondition} lists, joined by `||` and
- * optionally parenthesised. Undefined for anything else (`&&`, negation, `matches`, `request.host`, escapes in
- * strings...): its paths cannot be told without a CEL interpreter, so a caller must not assume what it matches.
- */
-export function parsePathCondition(cel: string): PathCondition | undefined {
-    const terms = splitDisjunction(cel);
-    if (terms === undefined) return undefined;
-    const exact: string[] = [];
-    const prefixes: string[] = [];
-    let all = false;
-    for (const term of terms) {
-        const match = EQUALS.exec(term) ?? EQUALS_REVERSED.exec(term);
-        const prefix = STARTS_WITH.exec(term);
-        if (term === "true") all = true;
-        else if (match) exact.push(match[1] ?? match[2]);
-        else if (prefix) prefixes.push(prefix[1] ?? prefix[2]);
-        else return undefined;
+export function serviceChainCel(match: ServiceChainMatch): string {
+    const backend = `request.backend_service_name == "${match.backendService}"`;
+    const paths = `(${screenedPathsCel(match.paths)})`;
+    if (match.pathPrefix !== undefined) {
+        const prefixed = screenedPathsCel(match.paths.map((p) => `${match.pathPrefix}${p}`));
+        return `${prefixed} || (${backend} && ${paths})`;
     }
-    return { exact, prefixes, all };
+    return `(request.host == "${match.host}" || ${backend}) && ${paths}`;
 }
 
-/** Does `condition` select a request for `path` (a path without query, as CEL's `request.path` holds it)? */
-export function conditionMatchesPath(condition: PathCondition, path: string): boolean {
-    return condition.all || condition.exact.includes(path) || condition.prefixes.some((p) => path.startsWith(p));
+/** The request attributes a condition can read. */
+export interface ChainRequest {
+    /** `request.path`: the path, without the query. */
+    readonly path: string;
+    /** `request.host`; undefined for a client that sent no name (connects by IP address). */
+    readonly host?: string;
+    /** `request.backend_service_name`; undefined while not known, which no comparison matches. */
+    readonly backendService?: string;
 }
+
+type Attribute = keyof ChainRequest;
+const ATTRIBUTES: Record<string, Attribute> = {
+    "request.path": "path",
+    "request.host": "host",
+    "request.backend_service_name": "backendService",
+};
+
+/** A parsed condition. */
+export type Condition =
+    | { readonly kind: "true" }
+    | { readonly kind: "or" | "and"; readonly terms: readonly Condition[] }
+    | { readonly kind: "equals" | "startsWith"; readonly attribute: Attribute; readonly value: string };
+
+const TOKEN =
+    /\s*(\|\||&&|==|\(|\)|"([^"\\]*)"|'([^'\\]*)'|(request\.(?:path|host|backend_service_name))(\.startsWith\()?|true)/y;
 
 /**
- * For each character of `text`, the parenthesis depth after it (parentheses inside quoted strings do not count) and
- * whether it is inside a quoted string; undefined when the depth goes below zero or a quote or parenthesis is left
- * open.
+ * Reads a condition made of `request.path`, `request.host` and `request.backend_service_name` compared with `==`
+ * (either operand order) or `.startsWith(...)` against string literals, `true`, `&&`, `||` and parentheses: what
+ * this library writes and the usual hand-written path lists. Undefined for anything else (negation, `matches`,
+ * other attributes, escapes in strings): what it selects cannot be told without a full CEL interpreter, so a
+ * caller must not assume it.
  */
-function depths(text: string): { depth: number; quoted: boolean }[] | undefined {
-    const result: { depth: number; quoted: boolean }[] = [];
-    let depth = 0;
-    let quote: string | undefined;
-    for (const c of text) {
-        if (quote !== undefined) {
-            if (c === quote) quote = undefined;
-        } else if (c === '"' || c === "'") quote = c;
-        else if (c === "(") depth++;
-        else if (c === ")" && --depth < 0) return undefined;
-        result.push({ depth, quoted: quote !== undefined });
+export function parseCondition(cel: string): Condition | undefined {
+    const tokens: string[][] = [];
+    TOKEN.lastIndex = 0;
+    while (TOKEN.lastIndex < cel.length) {
+        const start = TOKEN.lastIndex;
+        const match = TOKEN.exec(cel);
+        if (!match) return cel.slice(start).trim() === "" ? finish() : undefined;
+        tokens.push(match);
     }
-    return quote === undefined && depth === 0 ? result : undefined;
+    return finish();
+
+    function finish(): Condition | undefined {
+        let at = 0;
+        const peek = () => tokens[at]?.[1];
+        const orExpression = (): Condition | undefined => {
+            const terms = [andExpression()];
+            while (peek() === "||") {
+                at++;
+                terms.push(andExpression());
+            }
+            if (terms.some((t) => t === undefined)) return undefined;
+            return terms.length === 1 ? terms[0] : { kind: "or", terms: terms as Condition[] };
+        };
+        const andExpression = (): Condition | undefined => {
+            const terms = [primary()];
+            while (peek() === "&&") {
+                at++;
+                terms.push(primary());
+            }
+            if (terms.some((t) => t === undefined)) return undefined;
+            return terms.length === 1 ? terms[0] : { kind: "and", terms: terms as Condition[] };
+        };
+        const literal = (token: string[] | undefined) =>
+            token && (token[2] !== undefined || token[3] !== undefined) ? (token[2] ?? token[3]) : undefined;
+        const primary = (): Condition | undefined => {
+            const token = tokens[at++];
+            if (token === undefined) return undefined;
+            if (token[1] === "true") return { kind: "true" };
+            if (token[1] === "(") {
+                const inner = orExpression();
+                return tokens[at++]?.[1] === ")" ? inner : undefined;
+            }
+            if (token[4] !== undefined && token[5] !== undefined) {
+                const value = literal(tokens[at++]);
+                if (value === undefined || tokens[at++]?.[1] !== ")") return undefined;
+                return { kind: "startsWith", attribute: ATTRIBUTES[token[4]], value };
+            }
+            if (token[4] !== undefined) {
+                const value = tokens[at++]?.[1] === "==" ? literal(tokens[at++]) : undefined;
+                return value === undefined ? undefined : { kind: "equals", attribute: ATTRIBUTES[token[4]], value };
+            }
+            const value = literal(token);
+            const attribute = tokens[at + 1]?.[4];
+            if (value === undefined || tokens[at]?.[1] !== "==" || attribute === undefined || tokens[at + 1][5])
+                return undefined;
+            at += 2;
+            return { kind: "equals", attribute: ATTRIBUTES[attribute], value };
+        };
+        const condition = orExpression();
+        return at === tokens.length ? condition : undefined;
+    }
 }
 
-/** The top-level `||` terms of `cel`, outer parentheses removed; undefined when quotes or parentheses do not balance. */
-function splitDisjunction(cel: string): string[] | undefined {
-    const text = unwrap(cel.trim());
-    const levels = text === undefined ? undefined : depths(text);
-    if (text === undefined || levels === undefined) return undefined;
-    const terms: string[] = [];
-    let start = 0;
-    for (let i = 0; i < text.length; i++) {
-        if (levels[i].depth === 0 && !levels[i].quoted && text.startsWith("||", i)) {
-            terms.push(text.slice(start, i));
-            start = i + 2;
-            i++;
+/** Does `condition` select `request`? An attribute that is not known matches no comparison. */
+export function conditionMatches(condition: Condition, request: ChainRequest): boolean {
+    switch (condition.kind) {
+        case "true":
+            return true;
+        case "or":
+            return condition.terms.some((t) => conditionMatches(t, request));
+        case "and":
+            return condition.terms.every((t) => conditionMatches(t, request));
+        default: {
+            const actual = request[condition.attribute];
+            if (actual === undefined) return false;
+            return condition.kind === "equals" ? actual === condition.value : actual.startsWith(condition.value);
         }
     }
-    terms.push(text.slice(start));
-    const unwrapped = terms.map((t) => unwrap(t.trim()));
-    return unwrapped.some((t) => t === undefined || t === "") ? undefined : (unwrapped as string[]);
-}
-
-/** `text` without the parentheses that enclose all of it; undefined when they do not balance. */
-function unwrap(text: string): string | undefined {
-    while (text.startsWith("(") && text.endsWith(")")) {
-        const levels = depths(text);
-        if (levels === undefined) return undefined;
-        // The first parenthesis encloses all when the depth first returns to 0 at the last character.
-        const closes = levels.findIndex((l) => l.depth === 0 && !l.quoted);
-        if (closes !== text.length - 1) return text;
-        text = text.slice(1, -1).trim();
-    }
-    return text;
 }

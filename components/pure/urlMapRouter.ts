@@ -12,8 +12,11 @@
 
 /** Where one request goes. */
 export type Route =
-    /** Forwarded to this backend service (as the URL map names it). */
-    | { readonly kind: "backend"; readonly service: string }
+    /**
+     * Forwarded to this backend service (as the URL map names it); `rewrittenPath` is the path the backend receives
+     * when the rule rewrites it (`urlRewrite.pathPrefixRewrite`).
+     */
+    | { readonly kind: "backend"; readonly service: string; readonly rewrittenPath?: string }
     /** Answered by the load balancer itself with this status; no backend sees it. */
     | { readonly kind: "refused"; readonly status: number }
     /** Answered by the load balancer with a redirect; `redirect` is the map's `urlRedirect` object. */
@@ -31,7 +34,7 @@ type Json = Record<string, unknown>;
 
 // The keys each object may have: those that decide where a request goes, modelled here, and inert ones that cannot
 // change it (headerAction, timeout, retryPolicy, maxStreamDuration, fault delays, URL map tests, resource metadata).
-// Any other key (regexMatch, headerMatches, urlRewrite, requestMirrorPolicy, corsPolicy, ...) throws.
+// Any other key (regexMatch, headerMatches, pathTemplateRewrite, requestMirrorPolicy, corsPolicy, ...) throws.
 const URL_MAP_KEYS = [
     "defaultService",
     "defaultUrlRedirect",
@@ -62,6 +65,7 @@ const MATCH_RULE_KEYS = ["fullPathMatch", "prefixMatch", "ignoreCase"];
 const PATH_RULE_KEYS = ["paths", "service", "routeAction", "urlRedirect"];
 const ROUTE_ACTION_KEYS = [
     "faultInjectionPolicy",
+    "urlRewrite",
     "weightedBackendServices",
     "timeout",
     "retryPolicy",
@@ -69,6 +73,8 @@ const ROUTE_ACTION_KEYS = [
 ];
 const FAULT_KEYS = ["abort", "delay"];
 const ABORT_KEYS = ["httpStatus", "percentage"];
+// hostRewrite changes the Host header the backend sees, not which backend sees the request.
+const URL_REWRITE_KEYS = ["pathPrefixRewrite", "hostRewrite"];
 const WEIGHTED_BACKEND_KEYS = ["backendService", "weight", "headerAction"];
 
 /** `redirectResponseCode` values and their statuses (provider docs; the default is 301). */
@@ -166,11 +172,21 @@ function matchRouteRules(rules: Json[], path: string, where: string): Route | un
     for (const { rule, where: at } of ordered) {
         const matchRules = list(rule.matchRules, `${at}.matchRules`);
         if (matchRules.length === 0) throw new UnsupportedUrlMapError(at, "has no matchRules");
-        if (matchRules.some((m, j) => matchesRule(m, path, `${at}.matchRules[${j}]`))) {
-            return action(rule, at);
-        }
+        const matched = matchRules.find((m, j) => matchesRule(m, path, `${at}.matchRules[${j}]`));
+        if (matched !== undefined) return action(rule, at, RULE_FIELDS, rewriter(matched, path));
     }
     return undefined;
+}
+
+/**
+ * What `pathPrefixRewrite` does to `path` under `matchRule`: "the matching portion of the request's path is replaced"
+ * (provider docs of `urlRewrite`), which is the whole path for a `fullPathMatch` and the prefix for a `prefixMatch`.
+ */
+function rewriter(matchRule: Json, path: string): (replacement: string) => string {
+    return (replacement) =>
+        matchRule.fullPathMatch !== undefined
+            ? replacement
+            : replacement + path.slice(String(matchRule.prefixMatch).length);
 }
 
 function matchesRule(matchRule: Json, path: string, where: string): boolean {
@@ -187,7 +203,7 @@ function matchesRule(matchRule: Json, path: string, where: string): boolean {
 
 /** Path rules: the longest matching pattern wins whatever the order; `/a/*` matches `/a/` and below, not `/a`. */
 function matchPathRules(rules: Json[], path: string, where: string): Route | undefined {
-    let best: { length: number; rule: Json; where: string } | undefined;
+    let best: { length: number; rule: Json; where: string; matchRule: Json } | undefined;
     rules.forEach((rule, i) => {
         const at = `${where}[${i}]`;
         checkKeys(rule, at, PATH_RULE_KEYS);
@@ -201,10 +217,16 @@ function matchPathRules(rules: Json[], path: string, where: string): Route | und
                     `path ${JSON.stringify(pattern)} ties with one in ${best.where}; GCP's order between them is not modelled`,
                 );
             }
-            if (!best || length > best.length) best = { length, rule, where: at };
+            if (!best || length > best.length)
+                best = {
+                    length,
+                    rule,
+                    where: at,
+                    matchRule: prefix === undefined ? { fullPathMatch: pattern } : { prefixMatch: prefix },
+                };
         }
     });
-    return best && action(best.rule, best.where);
+    return best && action(best.rule, best.where, RULE_FIELDS, rewriter(best.matchRule, path));
 }
 
 /** The fields that say what a rule does, and their names on the URL map and path matcher defaults. */
@@ -224,7 +246,12 @@ function defaultRoute(owner: Json, where: string): Route {
  * What a matched rule (or default) does: redirect, refuse (a fault-injection abort of 100% answers every request
  * before it is forwarded) or forward to one backend service.
  */
-function action(rule: Json, where: string, fields: typeof RULE_FIELDS | typeof DEFAULT_FIELDS = RULE_FIELDS): Route {
+function action(
+    rule: Json,
+    where: string,
+    fields: typeof RULE_FIELDS | typeof DEFAULT_FIELDS = RULE_FIELDS,
+    rewrite?: (replacement: string) => string,
+): Route {
     const service = rule[fields.service];
     const routeAction = rule[fields.routeAction];
     if (rule[fields.urlRedirect] !== undefined) {
@@ -246,7 +273,27 @@ function action(rule: Json, where: string, fields: typeof RULE_FIELDS | typeof D
     checkKeys(routeActionJson, actionWhere, ROUTE_ACTION_KEYS);
     const backend = singleBackend(service, routeActionJson.weightedBackendServices, where, fields.service, actionWhere);
     const refusal = abortStatus(routeActionJson.faultInjectionPolicy, `${actionWhere}.faultInjectionPolicy`);
-    return refusal === undefined ? { kind: "backend", service: backend } : { kind: "refused", status: refusal };
+    if (refusal !== undefined) return { kind: "refused", status: refusal };
+    const rewrittenPath = rewrittenPathOf(routeActionJson.urlRewrite, `${actionWhere}.urlRewrite`, rewrite);
+    return rewrittenPath === undefined
+        ? { kind: "backend", service: backend }
+        : { kind: "backend", service: backend, rewrittenPath };
+}
+
+/** The path after a rule's `urlRewrite`; undefined when it leaves the path alone. */
+function rewrittenPathOf(
+    urlRewrite: unknown,
+    where: string,
+    rewrite: ((replacement: string) => string) | undefined,
+): string | undefined {
+    if (urlRewrite === undefined) return undefined;
+    const rewriteJson = object(urlRewrite, where);
+    checkKeys(rewriteJson, where, URL_REWRITE_KEYS);
+    const replacement = rewriteJson.pathPrefixRewrite;
+    if (replacement === undefined) return undefined;
+    if (rewrite === undefined)
+        throw new UnsupportedUrlMapError(where, "rewrites the path of a default route, which is not modelled");
+    return rewrite(String(replacement));
 }
 
 /** The status of an abort that answers every request; undefined when nothing is aborted. */
