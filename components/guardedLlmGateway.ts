@@ -39,7 +39,7 @@ import {
     SERVICE_NAME_EXPECTED,
     SERVICE_NAME_PATTERN,
 } from "./regionalHttpsLoadBalancer";
-import { checkComponentArgs, declareArgKeys, Problems } from "./validation";
+import { checkComponentArgs, declareArgKeys, pick, Problems } from "./validation";
 import { AccessArgs } from "./access";
 
 /** One service of a {@link GuardedLlmGateway}: an Ollama service, how it is reached, and how it is screened. */
@@ -104,6 +104,9 @@ export const GATEWAY_SERVICE_KEYS: readonly string[] = [
 ];
 /** Template keys of `modelArmor`: a service that sets one has templates of its own. */
 const TEMPLATE_KEYS = MODEL_ARMOR_TEMPLATES_ARG_KEYS.config;
+
+/** A service's Ollama keys: what its {@link OllamaService} is given. */
+const ollamaArgsOf = (service: GatewayServiceArgs): EndpointOllamaArgs => pick(service, OLLAMA_SERVICE_ARG_KEYS.config);
 
 /** The name of a service's component: its Ollama service, bucket and templates derive their names from it. */
 export const gatewayServiceName = (gatewayName: string, service: string) => `${gatewayName}-${service}`;
@@ -176,9 +179,8 @@ export function validateGuardedLlmGatewayArgs(
                 `the service name must be at most ${limit} characters here: its Ollama service is named ${name}-<service>, and ${OLLAMA_SERVICE_NAME_LIMIT[1]}`,
             );
         }
-        const { host, pathPrefix, modelArmor, ...ollama } = value as GatewayServiceArgs;
-        void host;
-        void pathPrefix;
+        const { modelArmor } = value as GatewayServiceArgs;
+        const ollama = ollamaArgsOf(value as GatewayServiceArgs);
         validateOllamaServiceArgs({ ...ollama, region: args.region, modelBucketName: "" }, at);
         if (modelArmor !== undefined && at.object("modelArmor", modelArmor)) {
             at.under("modelArmor.").knownKeys(modelArmor, [...TEMPLATE_KEYS, ...SCREENING_OPTION_KEYS.config]);
@@ -305,20 +307,14 @@ export class GuardedLlmGateway extends pulumi.ComponentResource {
         const buckets = this.buckets(name, args, project);
         this.modelBuckets = buckets.managed;
         this.ollama = Object.fromEntries(
-            entries.map(([service, value]) => {
-                const { host, pathPrefix, modelArmor, ...ollama } = value;
-                void host;
-                void pathPrefix;
-                void modelArmor;
-                return [
-                    service,
-                    new OllamaService(
-                        gatewayServiceName(name, service),
-                        { ...ollama, region, project, modelBucketName: buckets.nameOf(service) },
-                        { parent: this },
-                    ),
-                ];
-            }),
+            entries.map(([service, value]) => [
+                service,
+                new OllamaService(
+                    gatewayServiceName(name, service),
+                    { ...ollamaArgsOf(value), region, project, modelBucketName: buckets.nameOf(service) },
+                    { parent: this },
+                ),
+            ]),
         );
         if (args.cloudArmor) {
             this.cloudArmor = new CloudArmorEdgeProtection(
@@ -395,12 +391,10 @@ export class GuardedLlmGateway extends pulumi.ComponentResource {
         for (const [service, value] of Object.entries(args.services)) {
             const templatesOf = serviceTemplatesName(name, service, value);
             if (templates[templatesOf] !== undefined) continue;
-            const { screen, failOpen, timeout, ...templateArgs } = hasOwnTemplates(value)
-                ? serviceModelArmor(args, value)
-                : (args.modelArmor ?? {});
-            void screen;
-            void failOpen;
-            void timeout;
+            const templateArgs = pick(
+                hasOwnTemplates(value) ? serviceModelArmor(args, value) : args.modelArmor,
+                TEMPLATE_KEYS,
+            );
             templates[templatesOf] = new ModelArmorTemplates(
                 templatesOf,
                 { ...templateArgs, region: args.region, project },

@@ -10,6 +10,13 @@ export {
     GuardedLlmEndpoint,
     GuardedLlmEndpointArgs,
 } from "./guardedLlmEndpoint";
+export {
+    GatewayServiceArgs,
+    GatewayServiceSummary,
+    GuardedLlmGateway,
+    GuardedLlmGatewayArgs,
+    ModelBuckets,
+} from "./guardedLlmGateway";
 export { DnsRecord, ManagedTlsArgs, ProvidedTlsArgs, SelfSignedTlsArgs, TlsArgs } from "./loadBalancerTls";
 export { ModelArmorFloorSetting, ModelArmorFloorSettingArgs } from "./modelArmorFloorSetting";
 export {
@@ -30,10 +37,13 @@ export {
 } from "./modelArmorPresets";
 export { ModelArmorTemplates, ModelArmorTemplatesArgs } from "./modelArmorTemplates";
 export {
+    MAX_EXTENSION_CHAINS,
     ModelArmorTrafficExtension,
     ModelArmorTrafficExtensionArgs,
+    ScreeningChainArgs,
     ScreeningOptions,
 } from "./modelArmorTrafficExtension";
+export { serviceChainCel, screenedPathsCel } from "./pure/screeningCel";
 export { BUCKET_READ_ROLE, BUCKET_READ_WRITE_ROLE, grantBucketRole, ModelBucket, ModelBucketArgs } from "./modelBucket";
 export { OllamaService } from "./ollamaService";
 export { DEFAULT_OLLAMA_IMAGE, ModelPullJobArgs, OllamaServiceArgs } from "./ollamaServiceArgs";
@@ -44,5 +54,10 @@ export { ScreeningDirection } from "./pure/modelArmorSettings";
 export { DEFAULT_ALLOWED_PATHS, OllamaPathKind } from "./pure/ollamaPaths";
 export { RouteTableRow } from "./pure/routeTable";
 export { Route, routeRequest } from "./pure/urlMapRouter";
-export { RegionalHttpsLoadBalancer, RegionalHttpsLoadBalancerArgs, SslPolicyArgs } from "./regionalHttpsLoadBalancer";
+export {
+    LoadBalancerServiceArgs,
+    RegionalHttpsLoadBalancer,
+    RegionalHttpsLoadBalancerArgs,
+    SslPolicyArgs,
+} from "./regionalHttpsLoadBalancer";
 export { ConfigurationError, formatProblem, Problem } from "./validation";

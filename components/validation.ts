@@ -277,3 +277,8 @@ export function declareArgKeys<T>() {
 export function definedOnly<T extends object>(value: T | undefined): Partial<T> {
     return Object.fromEntries(Object.entries(value ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
+
+/** The entries of `value` whose keys are among `keys`: one component's part of a wider args object. */
+export function pick<T extends object>(value: T | undefined, keys: readonly string[]): Partial<T> {
+    return Object.fromEntries(Object.entries(value ?? {}).filter(([k]) => keys.includes(k))) as Partial<T>;
+}

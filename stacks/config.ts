@@ -15,6 +15,13 @@ import {
     validateGuardedLlmEndpointArgs,
 } from "../components/guardedLlmEndpoint";
 import { bucketNameProblem } from "../components/naming";
+import {
+    GatewayServiceArgs,
+    GUARDED_LLM_GATEWAY_ARG_KEYS,
+    GuardedLlmGatewayArgs,
+    ModelBuckets,
+    validateGuardedLlmGatewayArgs,
+} from "../components/guardedLlmGateway";
 import { AccessArgs } from "../components/access";
 import { validateProvidedPems } from "../components/loadBalancerTls";
 import { PEM_PRIVATE_KEY } from "../components/pure/pem";
@@ -38,12 +45,18 @@ export interface StackConfig {
     access: AccessArgs;
     /** Opt-in Cloud Armor edge protection; absent when the key is not set. */
     cloudArmor?: EndpointCloudArmorArgs;
+    /** Several services behind one gateway (`guarded-llm:services`); then `ollama` is absent. */
+    services?: Record<string, GatewayServiceArgs>;
+    /** One model bucket or one per service (`guarded-llm:modelBuckets`, with `services`). */
+    modelBuckets?: ModelBuckets;
 }
 
 /** Keys of the stack alone: the components never see them. */
 const STACK_KEYS = ["namePrefix", "tlsCertificate", "tlsPrivateKey"] as const;
-/** Every key a stack file may set under `guarded-llm:`. */
-export const PROJECT_KEYS: readonly string[] = [...GUARDED_LLM_ENDPOINT_ARG_KEYS.config, ...STACK_KEYS];
+/** Every key a stack file may set under `guarded-llm:`: an endpoint's, a gateway's, and the stack's own. */
+export const PROJECT_KEYS: readonly string[] = [
+    ...new Set([...GUARDED_LLM_ENDPOINT_ARG_KEYS.config, ...GUARDED_LLM_GATEWAY_ARG_KEYS.config, ...STACK_KEYS]),
+];
 
 const key = (name: string) => `${PROJECT_NAMESPACE}:${name}`;
 
@@ -91,6 +104,8 @@ export function parseStackConfig(
         const bucketProblem = bucketNameProblem(modelBucketName(namePrefix), true);
         if (bucketProblem) ours.add("namePrefix", namePrefix, bucketProblem);
     }
+    const services = values.services as Record<string, GatewayServiceArgs> | undefined;
+    const modelBuckets = values.modelBuckets as ModelBuckets | undefined;
     const endpoint = {
         region: region ?? "",
         access: values.access as AccessArgs,
@@ -102,15 +117,29 @@ export function parseStackConfig(
     };
     // After the TLS keys' own checks, whose advice is more precise for them.
     checkPlaintextKeys(raw, secretKeys, problems);
-    validateGuardedLlmEndpointArgs(
-        endpoint,
-        ours,
-        typeof namePrefix === "string" ? namePrefix : stackName,
-        "gcp:region",
-    );
+    const name = typeof namePrefix === "string" ? namePrefix : stackName;
+    if (services === undefined) {
+        if (modelBuckets !== undefined)
+            ours.add("modelBuckets", modelBuckets, "applies only with guarded-llm:services");
+        validateGuardedLlmEndpointArgs(endpoint, ours, name, "gcp:region");
+    } else if (endpoint.ollama !== undefined) {
+        ours.add(
+            "ollama",
+            undefined,
+            "give either ollama (one service) or services (several behind one gateway), not both: move it under services.<name>",
+        );
+    } else {
+        const gateway: GuardedLlmGatewayArgs = {
+            ...endpoint,
+            ollama: undefined,
+            services,
+            modelBuckets,
+        } as GuardedLlmGatewayArgs;
+        validateGuardedLlmGatewayArgs(definedOnly(gateway) as GuardedLlmGatewayArgs, ours, name, "gcp:region");
+    }
     problems.check();
     return {
-        ...definedOnly(endpoint),
+        ...definedOnly({ ...endpoint, services, modelBuckets }),
         project: project!,
         region: region!,
         namePrefix: namePrefix as string,

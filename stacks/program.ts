@@ -1,15 +1,46 @@
-import { GuardedLlmEndpoint } from "../components";
+import * as pulumi from "@pulumi/pulumi";
+import { GuardedLlmEndpoint, GuardedLlmGateway } from "../components";
 import { StackConfig } from "./config";
 
-/** Builds a stack's endpoint from its checked configuration and returns the stack outputs. */
+/**
+ * Builds a stack from its checked configuration and returns the stack outputs: one {@link GuardedLlmEndpoint}
+ * (`guarded-llm:ollama`), or a {@link GuardedLlmGateway} with several services (`guarded-llm:services`).
+ */
 export function buildStack(config: StackConfig) {
-    const { region, project, access, enableApis, ollama, loadBalancer, modelArmor, cloudArmor } = config;
+    const { region, project, access, enableApis, loadBalancer, modelArmor, cloudArmor } = config;
+    if (config.services !== undefined) {
+        const gateway = new GuardedLlmGateway(config.namePrefix, {
+            region,
+            project,
+            access,
+            enableApis,
+            loadBalancer,
+            modelArmor,
+            cloudArmor,
+            services: config.services,
+            modelBuckets: config.modelBuckets,
+        });
+        const buckets = Object.fromEntries(
+            Object.entries(gateway.modelBuckets).map(([service, bucket]) => [service, bucket.bucketName]),
+        );
+        return {
+            ipAddress: gateway.ipAddress,
+            dnsRecords: gateway.dnsRecords,
+            routeTable: gateway.routeTable,
+            whoMayCall: gateway.loadBalancer.whoMayCall,
+            services: gateway.services,
+            serviceAccounts: pulumi.output(
+                Object.fromEntries(Object.entries(gateway.ollama).map(([s, o]) => [s, o.serviceAccount.email])),
+            ),
+            ...(Object.keys(buckets).length > 0 ? { modelBuckets: pulumi.output(buckets) } : {}),
+        };
+    }
     const endpoint = new GuardedLlmEndpoint(config.namePrefix, {
         region,
         project,
         access,
         enableApis,
-        ollama,
+        ollama: config.ollama,
         loadBalancer,
         modelArmor,
         cloudArmor,

@@ -237,7 +237,7 @@ describe("Ollama paths", () => {
 });
 
 describe("routeTable", () => {
-    it("lists the map's exact paths, then the probes, with where each goes and whether Model Armor screens it", () => {
+    it("lists the map's exact paths, then the default allowlist and the probes, with where each goes and whether Model Armor screens it", () => {
         const map = mapWith({
             routeRules: [
                 { priority: 1, matchRules: [{ fullPathMatch: "/v1/completions" }], service: "ollama" },
@@ -251,6 +251,8 @@ describe("routeTable", () => {
             [
                 ["/v1/completions", "screened-inference", "backend", true, true],
                 ["/api/tags", "read-only", "backend", true, false],
+                ["/v1/chat/completions", "screened-inference", "refused", false, false],
+                ["/v1/models", "read-only", "refused", false, false],
                 ["/api/pull", "admin", "refused", false, false],
             ],
         );

@@ -6,7 +6,7 @@ import { readStackFile } from "../tools/stackFile";
 import { ARTICLE_CERTIFICATE_SUBJECT, envOf, Recorded, shippedPlan, STACKS_DIR } from "./harness";
 import { EXTENSION_METADATA_LIMIT } from "../components/pure/modelArmorSettings";
 import { TYPES } from "../components/pure/resourceTypes";
-import { PROBE_PATHS } from "../components/pure/routeTable";
+import { PROBE_PATHS, routedHosts } from "../components/pure/routeTable";
 import { runPolicies } from "../tools/policyRunner";
 import { renderRoutes } from "../tools/routeReport";
 
@@ -18,8 +18,13 @@ async function planOf(stack: string): Promise<Recorded> {
 }
 
 describe("shipped stacks", () => {
-    it("ships dev, prod and internal", () => {
-        assert.deepStrictEqual(STACK_FILES.sort(), ["Pulumi.dev.yaml", "Pulumi.internal.yaml", "Pulumi.prod.yaml"]);
+    it("ships dev, prod, internal and fleet", () => {
+        assert.deepStrictEqual(STACK_FILES.sort(), [
+            "Pulumi.dev.yaml",
+            "Pulumi.fleet.yaml",
+            "Pulumi.internal.yaml",
+            "Pulumi.prod.yaml",
+        ]);
     });
 
     for (const file of STACK_FILES) {
@@ -45,11 +50,13 @@ describe("shipped stacks", () => {
             it("routes only the screened inference paths and /v1/models to Ollama; admin, native and unknown paths never", async () => {
                 const r = await planOf(stack);
                 const urlMap = r.one(TYPES.urlMap, `${stack}-lb-url-map`).inputs;
-                for (const path of ["/v1/chat/completions", "/v1/completions"]) {
-                    assert.strictEqual(routeRequest(urlMap, path).kind, "backend", path);
-                }
-                for (const path of PROBE_PATHS) {
-                    assert.strictEqual(routeRequest(urlMap, path).kind, "refused", path);
+                for (const host of routedHosts(urlMap)) {
+                    for (const path of ["/v1/chat/completions", "/v1/completions"]) {
+                        assert.strictEqual(routeRequest(urlMap, path, host).kind, "backend", `${host} ${path}`);
+                    }
+                    for (const path of PROBE_PATHS) {
+                        assert.strictEqual(routeRequest(urlMap, path, host).kind, "refused", `${host} ${path}`);
+                    }
                 }
             });
 

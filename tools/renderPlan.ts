@@ -105,6 +105,28 @@ function formatValue(value: unknown): string {
     return text.length > 160 ? `${text.slice(0, 157)}...` : text;
 }
 
+/** Stack outputs shown in sections of their own. */
+const OWN_SECTIONS = ["routeTable", "services"];
+
+/** A gateway's services, one line each: how it is reached, its GPU, models and templates. */
+function renderServices(services: unknown): string[] {
+    if (typeof services !== "object" || services === null) return [];
+    const rows = Object.entries(services as Record<string, Record<string, unknown>>).map(([name, s]) => [
+        name,
+        String(s.url),
+        String(s.gpuType),
+        (s.models as string[]).join(", ") || "(none declared)",
+        [s.promptTemplateId, s.responseTemplateId].map((t) => String(t).split("/").pop()).join(" / "),
+    ]);
+    const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+    return [
+        `Services (${rows.length}, one load balancer, one traffic extension with a chain each):`,
+        ...rows.map((r) =>
+            `  ${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2].padEnd(widths[2])}  models ${r[3].padEnd(widths[3])}  templates ${r[4]}`.trimEnd(),
+        ),
+    ];
+}
+
 /** The whole human-readable plan: the tree, the stack outputs and the warnings. */
 export function renderPlan(plan: Plan): string {
     const sections = [
@@ -113,11 +135,13 @@ export function renderPlan(plan: Plan): string {
         renderTree(plan),
         "",
         "Stack outputs:",
-        // The route table gets a section of its own below.
+        // The route table and the services get sections of their own below.
         ...Object.entries(plan.outputs)
-            .filter(([k]) => k !== "routeTable")
+            .filter(([k]) => !OWN_SECTIONS.includes(k))
             .map(([k, v]) => `  ${k}: ${formatValue(v)}`),
     ];
+    const services = renderServices(plan.outputs.services);
+    if (services.length > 0) sections.push("", ...services);
     const routes = renderRoutes(plan.resources);
     if (routes.length > 0) sections.push("", ...routes);
     if (plan.warnings.length > 0)

@@ -57,7 +57,9 @@ export function renderRoutes(resources: RecordedResource[]): string[] {
                 );
             }
         }
-        for (const host of routedHosts(urlMap.inputs)) {
+        const hosts = routedHosts(urlMap.inputs);
+        if (hosts[0] !== undefined) lines.push(`  any other host, or the IP address: ${describeUnnamed(urlMap)}`);
+        for (const host of hosts) {
             let rows: RouteTableRow[];
             try {
                 rows = routeTable(urlMap.inputs, PROBE_PATHS, host);
@@ -78,6 +80,18 @@ export function renderRoutes(resources: RecordedResource[]): string[] {
         lines.push("");
     }
     return lines;
+}
+
+/** Where a map that routes by host name sends the probes of a request without one of its names. */
+function describeUnnamed(urlMap: RecordedResource): string {
+    try {
+        const routes = routeTable(urlMap.inputs, PROBE_PATHS).map((row) =>
+            row.route.kind === "refused" ? `refused ${row.route.status}` : `${row.path} ${row.route.kind}`,
+        );
+        return [...new Set(routes)].join(", ");
+    } catch (e) {
+        return `cannot be computed: ${(e as Error).message}`;
+    }
 }
 
 /** The chain that screens a routed row: the first whose condition selects it (before or after a rewrite). */

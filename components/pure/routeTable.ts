@@ -2,7 +2,7 @@
  * The route table of a URL map: where each path it names, and each probe path, goes, and whether Model Armor can
  * screen it there. Pure, for the load balancer component, the offline plan and the policy pack.
  */
-import { classifyOllamaPath, isScreenedByModelArmor, OllamaPathKind } from "./ollamaPaths";
+import { classifyOllamaPath, DEFAULT_ALLOWED_PATHS, isScreenedByModelArmor, OllamaPathKind } from "./ollamaPaths";
 import { Route, routeRequest } from "./urlMapRouter";
 
 /**
@@ -41,7 +41,7 @@ export interface RouteTableRow {
 
 /**
  * Routes every path the map names exactly (route rules' `fullPathMatch`, path rules without `*`), in the map's
- * order, then each of `probes` not already listed, as a request for `host` (by default one without a name, which
+ * order, then the default allowlist and each of `probes` not already listed, as a request for `host` (by default one without a name, which
  * only `*` host rules match).
  */
 export function routeTable(
@@ -56,7 +56,8 @@ export function routeTable(
         ...items(matcher?.pathRules).flatMap((rule) => items(rule?.paths)),
     ]);
     const exact = named.filter((p): p is string => typeof p === "string" && !p.endsWith("*"));
-    return [...new Set([...exact, ...probes])].map((path) => {
+    // The default allowlist too: with path prefixes, its unprefixed spellings must be seen refused.
+    return [...new Set([...exact, ...DEFAULT_ALLOWED_PATHS, ...probes])].map((path) => {
         const route = routeRequest(urlMap, path, host);
         const reachesOllama = route.kind === "backend";
         const received = (reachesOllama && route.rewrittenPath) || path;
