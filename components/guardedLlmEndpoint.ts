@@ -157,7 +157,8 @@ export function validateGuardedLlmEndpointArgs(
                 ...loadBalancer,
                 access: args.access,
                 region: args.region,
-                ...(gateway ? { services: gateway.routes } : { cloudRunService: "" }),
+                // A gateway reports a missing or empty service map itself.
+                ...(gateway && gateway.routes.length > 0 ? { services: gateway.routes } : { cloudRunService: "" }),
             },
             problems.under("loadBalancer.", { ...region, access: accessKey, ...gateway?.renames }),
         );

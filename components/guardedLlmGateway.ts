@@ -13,7 +13,12 @@ import {
 } from "./guardedLlmEndpoint";
 import { DnsRecord } from "./loadBalancerTls";
 import { resolveModelArmorSettings } from "./modelArmorPresets";
-import { MODEL_ARMOR_TEMPLATES_ARG_KEYS, modelArmorTemplateId, ModelArmorTemplates } from "./modelArmorTemplates";
+import {
+    MODEL_ARMOR_TEMPLATES_ARG_KEYS,
+    modelArmorTemplateId,
+    ModelArmorTemplates,
+    validateModelArmorTemplatesArgs,
+} from "./modelArmorTemplates";
 import {
     ModelArmorTrafficExtension,
     resolveScreeningOptions,
@@ -154,14 +159,16 @@ export function validateGuardedLlmGatewayArgs(
             );
         }
     }
-    const routes: LoadBalancerServiceArgs[] = entries.map(([service, value]) => ({
+    // Names are checked here, under the key the user wrote; the load balancer checks how each service is reached.
+    const named = entries.filter(([service]) => SERVICE_NAME_PATTERN.test(service));
+    const routes: LoadBalancerServiceArgs[] = named.map(([service, value]) => ({
         name: service,
         cloudRunService: "",
         ...(isPlainObject(value) ? { host: value.host as string, pathPrefix: value.pathPrefix as string } : {}),
     }));
     const renames = Object.fromEntries([
         ["services", problems.key("services")],
-        ...entries.map(([service], i) => [`services[${i}]`, problems.key(`services.${service}`)]),
+        ...named.map(([service], i) => [`services[${i}]`, problems.key(`services.${service}`)]),
     ]);
     validateGuardedLlmEndpointArgs(shared, problems, name, regionKey, { routes, renames });
     const served = new Map<string, string>();
@@ -183,8 +190,10 @@ export function validateGuardedLlmGatewayArgs(
         const ollama = ollamaArgsOf(value as GatewayServiceArgs);
         validateOllamaServiceArgs({ ...ollama, region: args.region, modelBucketName: "" }, at);
         if (modelArmor !== undefined && at.object("modelArmor", modelArmor)) {
-            at.under("modelArmor.").knownKeys(modelArmor, [...TEMPLATE_KEYS, ...SCREENING_OPTION_KEYS.config]);
-            validateScreeningOptions(modelArmor, at.under("modelArmor."));
+            const own = at.under("modelArmor.", { region: regionKey });
+            own.knownKeys(modelArmor, [...TEMPLATE_KEYS, ...SCREENING_OPTION_KEYS.config]);
+            validateModelArmorTemplatesArgs({ ...pick(modelArmor, TEMPLATE_KEYS), region: args.region }, own);
+            validateScreeningOptions(modelArmor, own);
         }
         (Array.isArray(ollama.models) ? ollama.models : []).forEach((model, i) => {
             if (typeof model !== "string") return;

@@ -266,12 +266,12 @@ function validateServices(services: unknown, tls: unknown, problems: Problems): 
     if (!problems.array("services", services)) return;
     if (services.length === 0) problems.add("services", services, "must name at least one service");
     const seen = new Map<string, string>();
-    const distinct = (field: string, key: string, value: unknown, what: string) => {
-        const text = String(value).toLowerCase();
-        const earlier = seen.get(`${what}:${text}`);
+    /** Records `value` of `field` once per service; a repeat is reported under the later service. */
+    const distinct = (item: Problems, field: string, value: unknown, what: string, service: unknown) => {
+        const earlier = seen.get(`${what}:${String(value).toLowerCase()}`);
         if (earlier !== undefined)
-            problems.add(field, value, `repeats the ${what} of ${earlier}: each service needs its own`);
-        else seen.set(`${what}:${text}`, key);
+            item.add(field, value, `repeats the ${what} of ${earlier}: each service needs its own`);
+        else seen.set(`${what}:${String(value).toLowerCase()}`, `service ${JSON.stringify(service)}`);
     };
     const byHost = services.filter((s) => isPlainObject(s) && s.host !== undefined).length;
     const covered = certificateNames(tls);
@@ -281,7 +281,7 @@ function validateServices(services: unknown, tls: unknown, problems: Problems): 
         const item = problems.under(`${at}.`);
         item.knownKeys(service, [...SERVICE_ARG_KEYS.config, ...SERVICE_ARG_KEYS.codeOnly]);
         if (item.matches("name", service.name, SERVICE_NAME_PATTERN, SERVICE_NAME_EXPECTED)) {
-            distinct(item.key("name"), at, service.name, "name");
+            distinct(item, "name", service.name, "name", service.name);
         }
         if ((service.host === undefined) === (service.pathPrefix === undefined)) {
             item.add("host", undefined, "give either host (host routing) or pathPrefix (path routing)");
@@ -293,7 +293,7 @@ function validateServices(services: unknown, tls: unknown, problems: Problems): 
             );
         }
         if (service.host !== undefined && item.matches("host", service.host, DOMAIN_PATTERN, DOMAIN_EXPECTED)) {
-            distinct(item.key("host"), at, service.host, "host");
+            distinct(item, "host", service.host, "host", service.name);
             if (covered !== undefined && !covered.names.some((name) => coversHost(name, service.host as string))) {
                 item.add("host", service.host, `is not a name of the certificate: ${covered.source}`);
             }
@@ -313,7 +313,7 @@ function validateServices(services: unknown, tls: unknown, problems: Problems): 
                     service.pathPrefix,
                     `collides with Ollama's own paths (${RESERVED_PREFIXES.join(", ")}); choose a name such as "/coder"`,
                 );
-            } else distinct(item.key("pathPrefix"), at, service.pathPrefix, "path prefix");
+            } else distinct(item, "pathPrefix", service.pathPrefix, "path prefix", service.name);
         }
     });
 }

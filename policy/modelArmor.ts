@@ -16,7 +16,13 @@ import {
 } from "./routing";
 import { nameOf, onStackView, StackResource, StackView } from "./stack";
 import { TYPES } from "../components/pure/resourceTypes";
-import { ChainRequest, Condition, conditionMatches, parseCondition } from "../components/pure/screeningCel";
+import {
+    backendServicesNamed,
+    ChainRequest,
+    Condition,
+    conditionMatches,
+    parseCondition,
+} from "../components/pure/screeningCel";
 import {
     decodeModelArmorSettings,
     DecodedModelArmorSettings,
@@ -399,7 +405,10 @@ export const modelArmorScreensRoutedPaths: StackValidationPolicy = {
     }),
 };
 
-/** Requests to one backend service selected by different Model Armor chains would be screened with different templates. */
+/**
+ * Each service's requests are screened by its own chain: a chain that names backend services selects no request
+ * for another one, and requests to one backend service are not split between chains (different templates).
+ */
 function reportSplitBackends(
     extension: StackResource,
     urlMap: StackResource,
@@ -416,6 +425,20 @@ function reportSplitBackends(
             seen.set(chain.where, [...(seen.get(chain.where) ?? []), routed.probe]);
             byBackend.set(routed.backend, seen);
         }
+    }
+    const owned = new Map(chains.flatMap((c) => backendServicesNamed(c.condition).map((b) => [b, c] as const)));
+    for (const routed of requests) {
+        const backend = routed.requests[0].backendService;
+        const own = backend === undefined ? undefined : owned.get(backend);
+        const chain = chains.find((c) => conditionMatches(c.condition, routed.requests[0]));
+        if (own === undefined || chain === undefined || chain === own) continue;
+        report(
+            `URL map ${urlMap.name} routes ${routed.probe.path}${hostNote(routed.probe.host)} to backend service ` +
+                `${backend}, whose chain is ${own.where}, but ${chain.where} of ${extension.name} selects it first: ` +
+                "that request would be screened with another service's templates. Fix: narrow the earlier chain to " +
+                "its own service's host, path prefix or backend service (GuardedLlmGateway writes one chain per service).",
+            extension.urn,
+        );
     }
     for (const [backend, seen] of byBackend) {
         if (seen.size < 2) continue;

@@ -153,3 +153,16 @@ export function conditionMatches(condition: Condition, request: ChainRequest): b
         }
     }
 }
+
+/** The backend services a condition names (`request.backend_service_name == "b"`): the services a chain is for. */
+export function backendServicesNamed(condition: Condition): string[] {
+    switch (condition.kind) {
+        case "or":
+        case "and":
+            return [...new Set(condition.terms.flatMap(backendServicesNamed))];
+        case "equals":
+            return condition.attribute === "backendService" ? [condition.value] : [];
+        default:
+            return [];
+    }
+}
