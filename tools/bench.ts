@@ -2,7 +2,7 @@
  * `npm run bench [-- --runs N]`: the performance targets measured side by side on this machine, each as the median
  * of N runs (default 5) of a fresh process, the way users run them:
  * - the offline plan of `dev` against the floor, loading `@pulumi/pulumi` and `@pulumi/gcp` alone (target: 1.5x);
- * - a program of five endpoints against one of one, both planned under the same mock runtime (target: 2x);
+ * - a gateway of five services against one of one, both planned under the same mock runtime (target: 2x);
  * - `npm test`, once (target: 10 s).
  * Timings vary with the machine's load: run it on an idle machine, and compare ratios rather than seconds. Exits 1
  * when a target is missed, 2 on wrong usage.
@@ -15,7 +15,7 @@ import { runCommand } from "./cli";
 
 const ROOT = path.join(__dirname, "..");
 const LOADER = path.join(__dirname, "register.js");
-const ENDPOINTS_FLAG = "--plan-endpoints";
+const SERVICES_FLAG = "--plan-services";
 
 /** Seconds one run of `node args` takes, wall clock, from spawn to exit. */
 function timeNode(args: string[]): number {
@@ -34,29 +34,36 @@ function measure(commands: Record<string, string[]>, runs: number): Record<strin
     return Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, median(s)]));
 }
 
-/** Child mode: plans a program of `count` endpoints under the recording mock runtime, as the plan does one. */
-async function planEndpoints(count: number): Promise<void> {
+/**
+ * Child mode: plans a gateway of `count` services, each with its own templates, under the recording mock runtime, as
+ * the plan does a stack.
+ */
+async function planServices(count: number): Promise<void> {
     const { installRecordingRuntime, settle } = await import("./mockRuntime");
     const pulumi = await import("@pulumi/pulumi");
-    const { GuardedLlmEndpoint } = await import("../components/guardedLlmEndpoint");
+    const { GuardedLlmGateway } = await import("../components/guardedLlmGateway");
     installRecordingRuntime("guarded-llm", "bench");
     pulumi.runtime.setAllConfig({ "gcp:project": "bench-project", "gcp:region": "us-central1" });
-    for (let i = 0; i < count; i++) {
-        new GuardedLlmEndpoint(`e${i}`, {
-            region: "us-central1",
-            access: { mode: "public" },
-            enableApis: i === 0,
-            ollama: { models: ["gemma:2b"] },
-            loadBalancer: { network: `vpc-${i}`, proxySubnetCidr: "192.168.16.0/23", tls: { mode: "self-signed" } },
-        });
-    }
+    const services = Object.fromEntries(
+        Array.from({ length: count }, (_, i) => [
+            `s${i}`,
+            { host: `s${i}.example.com`, models: [`model${i}:2b`], modelArmor: { preset: "strict" as const } },
+        ]),
+    );
+    new GuardedLlmGateway("bench", {
+        region: "us-central1",
+        access: { mode: "public" },
+        enableApis: true,
+        services,
+        loadBalancer: { proxySubnetCidr: "192.168.16.0/23", tls: { mode: "self-signed" } },
+    });
     await settle();
 }
 
 async function main(argv: string[]): Promise<number> {
-    const endpointsArg = argv.indexOf(ENDPOINTS_FLAG);
-    if (endpointsArg >= 0) {
-        await planEndpoints(Number(argv[endpointsArg + 1]));
+    const servicesArg = argv.indexOf(SERVICES_FLAG);
+    if (servicesArg >= 0) {
+        await planServices(Number(argv[servicesArg + 1]));
         return 0;
     }
     const { runs } = parseBenchArgs(argv);
@@ -65,8 +72,8 @@ async function main(argv: string[]): Promise<number> {
         {
             floor: ["-e", 'require("@pulumi/pulumi"); require("@pulumi/gcp")'],
             planDev: ["-r", LOADER, path.join(__dirname, "plan.ts"), "--stack", "dev"],
-            oneEndpoint: [...self, ENDPOINTS_FLAG, "1"],
-            fiveEndpoints: [...self, ENDPOINTS_FLAG, "5"],
+            oneService: [...self, SERVICES_FLAG, "1"],
+            fiveServices: [...self, SERVICES_FLAG, "5"],
         },
         runs,
     );
@@ -77,8 +84,8 @@ async function main(argv: string[]): Promise<number> {
     const rows = benchRows({
         floor: t.floor,
         planDev: t.planDev,
-        oneEndpoint: t.oneEndpoint,
-        fiveEndpoints: t.fiveEndpoints,
+        oneService: t.oneService,
+        fiveServices: t.fiveServices,
         testSeconds,
         testPassed: test.status === 0,
     });

@@ -12,12 +12,14 @@ export const CHECK_NAMES = [
     "allowlist-path-variants",
     "access-unauthenticated-refused",
     "inference-works",
+    "models-listed-per-service",
     "prompt-blocked",
     "prompt-blocked-query-string",
     "prompt-blocked-model-alias",
     "prompt-blocked-undeclared-model",
     "prompt-blocked-streaming",
     "prompt-blocked-completions",
+    "host-variants-screened",
     "response-blocked",
     "http-redirect",
     "run-app-url-disabled",
@@ -33,6 +35,8 @@ export const PROMPT_CHECKS = CHECK_NAMES.filter((name): name is PromptCheck => n
 
 /** One check's verdict: a one-line summary, and one line per request it sent (the evidence). */
 export interface CheckResult {
+    /** The service of a gateway stack (`guarded-llm:services`) the check ran against; absent for one endpoint. */
+    service?: string;
     check: CheckName;
     status: CheckStatus;
     summary: string;
@@ -54,10 +58,42 @@ export interface BlockExpectation {
     notScreened?: string;
 }
 
-/** Everything one run needs; the CLI builds it from its flags and, with `--stack`, from the stack. */
+/** Another service of the same gateway stack, as the checks of one service need to know it. */
+export interface OtherService {
+    /** The models it declares: a model name routes to exactly one service, so none of them may be listed here. */
+    models: string[];
+    /**
+     * How its prompt template blocks: the gateway's last chain screens a request that no earlier chain recognised
+     * (a Host header spelled otherwise) with the last service's templates, which is a block all the same.
+     */
+    prompt?: BlockExpectation;
+}
+
+/**
+ * Where to connect instead of resolving a host name, as curl's `--resolve` and `--connect-to` do: keyed by `host`
+ * or `host:port` (lower case), each an IP address, optionally with a port (`[::1]:8443` for IPv6). The request
+ * still names the host (Host header, TLS SNI, certificate check): the way to verify before DNS exists.
+ */
+export type Resolve = Readonly<Record<string, string>>;
+
+/**
+ * Everything one run needs, against one endpoint or one service of a gateway; the CLI builds it from its flags and,
+ * with `--stack`, from the stack (one per service of a gateway stack).
+ */
 export interface VerifyOptions {
     /** The endpoint's origin, e.g. `https://llm.example.com` (a path is ignored). */
     url: string;
+    /**
+     * Path routing: the service's prefix, e.g. `/coder`. Every request goes to `<origin><pathPrefix><path>`: the
+     * allowlist probes, inference, screening and the `openai` client alike.
+     */
+    pathPrefix?: string;
+    /** Connect to these addresses instead of resolving names (see {@link Resolve}). */
+    resolve?: Resolve;
+    /** The gateway service this run checks: its name tags every result. Absent for one endpoint. */
+    service?: string;
+    /** The other services of the same gateway stack, by name (see {@link OtherService}). */
+    otherServices?: Readonly<Record<string, OtherService>>;
     /** Accept any certificate (the dev stack's self-signed one). */
     insecure?: boolean;
     /** The CA certificates (PEM) to trust instead of the system's, e.g. an internal endpoint's private CA. */
