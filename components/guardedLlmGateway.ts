@@ -320,7 +320,15 @@ export class GuardedLlmGateway extends pulumi.ComponentResource {
                 service,
                 new OllamaService(
                     gatewayServiceName(name, service),
-                    { ...ollamaArgsOf(value), region, project, modelBucketName: buckets.nameOf(service) },
+                    {
+                        ...ollamaArgsOf(value),
+                        region,
+                        project,
+                        modelBucketName: buckets.nameOf(service),
+                        // In a shared bucket each service keeps to its own directory: its Ollama lists and loads only
+                        // its own models, so a model name reaches exactly one service.
+                        modelDirectory: buckets.shared ? service : undefined,
+                    },
                     { parent: this },
                 ),
             ]),
@@ -386,12 +394,12 @@ export class GuardedLlmGateway extends pulumi.ComponentResource {
             const managed = Object.fromEntries(
                 Object.keys(args.services).map((s) => [s, bucket(modelBucketName(gatewayServiceName(name, s)))]),
             );
-            return { managed, nameOf: (service: string) => managed[service].bucketName };
+            return { managed, shared: false, nameOf: (service: string) => managed[service].bucketName };
         }
         const shared = args.existingModelBucketName === undefined ? bucket(modelBucketName(name)) : undefined;
         const sharedName = shared?.bucketName ?? pulumi.output(args.existingModelBucketName!);
         const managed = shared ? Object.fromEntries(Object.keys(args.services).map((s) => [s, shared])) : {};
-        return { managed, nameOf: () => sharedName };
+        return { managed, shared: true, nameOf: () => sharedName };
     }
 
     /** The gateway's shared templates, when a service uses them, and each service's own. */

@@ -128,7 +128,10 @@ export class OllamaService extends pulumi.ComponentResource {
                 gcs: { bucket: args.modelBucketName, readOnly, mountOptions: [...args.modelMountOptions] },
             },
             mount: { name: MODEL_VOLUME, mountPath: args.modelsMountPath },
-            env: { name: "OLLAMA_MODELS", value: args.modelsMountPath },
+            env: {
+                name: "OLLAMA_MODELS",
+                value: args.modelDirectory ? `${args.modelsMountPath}/${args.modelDirectory}` : args.modelsMountPath,
+            },
         };
     }
 

@@ -79,6 +79,11 @@ export interface OllamaServiceArgs {
     readonly insecureAllowAllIngress?: boolean;
     /** Labels on the service and job (Google Cloud label rules). @default none */
     readonly labels?: Readonly<Record<string, string>>;
+    /**
+     * A directory of the bucket that holds this service's models (`OLLAMA_MODELS` below the mount), so that services
+     * sharing one bucket each list and load only their own models. @default the bucket's root
+     */
+    readonly modelDirectory?: string;
 }
 
 export const OLLAMA_SERVICE_ARG_KEYS = declareArgKeys<OllamaServiceArgs>()({
@@ -103,7 +108,7 @@ export const OLLAMA_SERVICE_ARG_KEYS = declareArgKeys<OllamaServiceArgs>()({
         "labels",
         "preloadModels",
     ],
-    codeOnly: ["region", "project", "modelBucketName"],
+    codeOnly: ["region", "project", "modelBucketName", "modelDirectory"],
 });
 export const MODEL_PULL_JOB_ARG_KEYS = declareArgKeys<ModelPullJobArgs>()({
     config: ["cpu", "memory", "timeoutSeconds", "grantPropagationSeconds"],
@@ -139,8 +144,11 @@ export const MODEL_PULL_JOB_DEFAULTS: Required<ModelPullJobArgs> = {
 export const MODEL_PULL_JOB_RETRIES = 1;
 
 /** {@link OllamaServiceArgs} with every default applied. */
-export type ResolvedOllamaServiceArgs = Omit<Required<OllamaServiceArgs>, "project" | "labels" | "pullJob"> &
-    Pick<OllamaServiceArgs, "project" | "labels"> & { readonly pullJob: Required<ModelPullJobArgs> };
+export type ResolvedOllamaServiceArgs = Omit<
+    Required<OllamaServiceArgs>,
+    "project" | "labels" | "pullJob" | "modelDirectory"
+> &
+    Pick<OllamaServiceArgs, "project" | "labels" | "modelDirectory"> & { readonly pullJob: Required<ModelPullJobArgs> };
 
 /**
  * Applies the defaults: the one place they are written. Total over any input, so the validator can run it before it

@@ -8,7 +8,7 @@ import { conditionMatches, parseCondition, serviceChainCel } from "../components
 import { routeRequest } from "../components/pure/urlMapRouter";
 import { runPolicies } from "../tools/policyRunner";
 import { RecordedResource } from "../tools/mockRuntime";
-import { assertProblems, record, refusal, shippedPlan } from "./harness";
+import { assertProblems, envOf, record, Recorded, refusal, shippedPlan } from "./harness";
 
 const FLEET_HOSTS = ["chat.llm.example.com", "coder.llm.example.com"];
 const ofType = (resources: RecordedResource[], type: string) => resources.filter((r) => r.type === type);
@@ -241,6 +241,21 @@ describe("GuardedLlmGateway", () => {
                 shared.resources.ofType(TYPES.bucket).map((b) => b.name),
                 ["gw-models"],
             );
+            // In one bucket, each service and its pull job keep to the service's directory: each Ollama lists and
+            // loads only its own models.
+            const modelsDirs = (r: Recorded) => [
+                ...r.ofType(TYPES.cloudRunService).map((s) => envOf(s.inputs.template.containers[0], "OLLAMA_MODELS")),
+                ...r
+                    .ofType(TYPES.cloudRunJob)
+                    .map((j) => envOf(j.inputs.template.template.containers[0], "OLLAMA_MODELS")),
+            ];
+            assert.deepStrictEqual(modelsDirs(shared.resources), [
+                "/root/.ollama/models/chat",
+                "/root/.ollama/models/coder",
+                "/root/.ollama/models/chat",
+                "/root/.ollama/models/coder",
+            ]);
+            assert.deepStrictEqual(modelsDirs(perService.resources), Array(4).fill("/root/.ollama/models"));
         });
 
         it("names every host in a self-signed certificate", async () => {
