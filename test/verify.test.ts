@@ -5,14 +5,16 @@ import * as os from "os";
 import * as path from "path";
 import { UsageError } from "../tools/cli";
 import { parseArgs } from "../tools/verify/args";
-import { buildOptions } from "../tools/verify/options";
+import { buildTargets } from "../tools/verify/options";
 import { aliasesOf } from "../tools/verify/screening";
-import { exitCodeOf, runVerify } from "../tools/verify/run";
-import { renderTable, toJson } from "../tools/verify/report";
+import { exitCodeOf, runTargets, runVerify } from "../tools/verify/run";
+import { describeTarget, renderTable, toJson } from "../tools/verify/report";
 import { ARTICLE_MESSAGE } from "../components/modelArmorPresets";
-import { CheckResult, PROMPT_CHECKS, VerifyOptions } from "../tools/verify/types";
-import { Break, FakeEndpoint, FakeEndpointOptions, startFakeEndpoint } from "./fixtures/fakeEndpoint";
+import { CHECK_NAMES, CheckResult, PROMPT_CHECKS, VerifyOptions } from "../tools/verify/types";
+import { Break, FakeEndpoint, FakeEndpointOptions, FakeService, startFakeEndpoint } from "./fixtures/fakeEndpoint";
 import { CliResult, runCli } from "./harness";
+
+const ROOT = path.join(__dirname, "..");
 
 /** Starts a fake for the test's duration. */
 const endpoints: FakeEndpoint[] = [];
@@ -37,7 +39,8 @@ function verify(endpoint: FakeEndpoint, options: Partial<VerifyOptions> = {}): P
 }
 
 const failed = (results: CheckResult[]) => results.filter((r) => r.status === "FAIL").map((r) => r.check);
-const result = (results: CheckResult[], check: string) => results.find((r) => r.check === check)!;
+const result = (results: CheckResult[], check: string, service?: string) =>
+    results.find((r) => r.check === check && r.service === service)!;
 
 describe("verify (npm run verify)", () => {
     after(() => Promise.all(endpoints.map((e) => e.close())));
@@ -49,10 +52,18 @@ describe("verify (npm run verify)", () => {
         const skipped = results.filter((r) => r.status === "SKIP");
         assert.deepStrictEqual(
             skipped.map((r) => r.check).filter((c) => c !== "tls-versions"),
-            ["access-unauthenticated-refused"],
+            ["access-unauthenticated-refused", "host-variants-screened"],
         );
         assert.match(result(results, "access-unauthenticated-refused").summary, /^public: anyone may call/);
+        assert.strictEqual(
+            result(results, "host-variants-screened").summary,
+            "reached by IP address: no host name to spell otherwise",
+        );
         assert.match(result(results, "inference-works").summary, /gemma:2b answered 'hello'/);
+        assert.strictEqual(
+            result(results, "models-listed-per-service").summary,
+            "lists every declared model (gemma:2b)",
+        );
         assert.match(result(results, "prompt-blocked-model-alias").summary, /all 3 variants blocked \(403\)/);
     });
 
@@ -169,15 +180,261 @@ describe("verify (npm run verify)", () => {
         assert.deepStrictEqual(aliasesOf("hf.co/org/m:q4"), ["HF.CO/ORG/M:Q4"]);
     });
 
-    it("writes [{check, status, evidence}] for pipelines", () => {
+    it("writes [{check, status, evidence}] for pipelines, and {service, ...} for a gateway's services", () => {
         const json = toJson([
             { check: "prompt-blocked", status: "PASS", summary: "blocked (403)", details: ["a", "b"] },
+            { service: "coder", check: "prompt-blocked", status: "FAIL", summary: "not blocked", details: [] },
         ]);
-        assert.deepStrictEqual(json, [{ check: "prompt-blocked", status: "PASS", evidence: "blocked (403)\na\nb" }]);
+        assert.deepStrictEqual(json, [
+            { check: "prompt-blocked", status: "PASS", evidence: "blocked (403)\na\nb" },
+            { service: "coder", check: "prompt-blocked", status: "FAIL", evidence: "not blocked" },
+        ]);
+    });
+
+    it("connects where --resolve says while naming the host, and sends the Host variants to an endpoint by name", async () => {
+        const endpoint = await fake();
+        const port = new URL(endpoint.url).port;
+        const results = await verify(endpoint, {
+            url: "https://llm.verify.test",
+            resolve: { "llm.verify.test": `127.0.0.1:${port}` },
+            checks: ["tls-certificate", "inference-works", "host-variants-screened"],
+        });
+        assert.deepStrictEqual(failed(results), [], renderTable(results));
+        assert.match(result(results, "tls-certificate").summary, /^trusted, and valid for llm\.verify\.test/);
+        assert.strictEqual(
+            result(results, "host-variants-screened").summary,
+            'Host "LLM.VERIFY.TEST" and "llm.verify.test:443": blocked (403), blocked (403)',
+        );
     });
 });
 
-const ROOT = path.join(__dirname, "..");
+/** The gateway fixtures: by host (IAP, chat with the article's templates) and by path prefix (public). */
+const FLEET = path.join(__dirname, "fixtures", "Pulumi.fleet-verify.yaml");
+const PATHS = path.join(__dirname, "fixtures", "Pulumi.paths-verify.yaml");
+const ARTICLE_BLOCKS = {
+    promptBlock: { status: 799, message: ARTICLE_MESSAGE },
+    responseBlock: { status: 798, message: ARTICLE_MESSAGE },
+};
+/** The fleet fixture's services as a fake serves them; `coderModels` are what the coder service lists. */
+const fleetServices = (coderModels = ["qwen2.5-coder:7b"]): FakeService[] => [
+    { host: "chat.verify.test", models: ["gemma3:4b"], ...ARTICLE_BLOCKS },
+    { host: "coder.verify.test", models: coderModels },
+];
+const PATH_SERVICES: FakeService[] = [
+    { pathPrefix: "/chat", models: ["gemma3:4b"] },
+    { pathPrefix: "/coder", models: ["qwen2.5-coder:7b"] },
+];
+
+describe("verify a gateway stack (guarded-llm:services)", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "verify-gateway-"));
+    const endpoints: FakeEndpoint[] = [];
+    after(() => Promise.all(endpoints.map((e) => e.close())));
+
+    /**
+     * Runs verify in-process as `npm run verify -- --config-file FILE ...` does, the fixtures' hosts resolved to a
+     * fake started with `options`, and `flags(fake)` added.
+     */
+    async function verifyStack(file: string, options: FakeEndpointOptions, flags: (fake: FakeEndpoint) => string[]) {
+        const endpoint = await startFakeEndpoint(options);
+        endpoints.push(endpoint);
+        const ca = path.join(dir, "ca.pem");
+        fs.writeFileSync(ca, endpoint.ca);
+        const [https, http] = [endpoint.url, endpoint.httpUrl].map((url) => new URL(url).port);
+        const resolve = ["chat.verify.test", "coder.verify.test"].flatMap((host) => [
+            ...["--resolve", `${host}:127.0.0.1:${https}`],
+            ...["--resolve", `${host}:80:127.0.0.1:${http}`],
+        ]);
+        const args = ["--config-file", file, "--ca", ca, "--timeout", "5", ...resolve, ...flags(endpoint)];
+        const targets = await buildTargets(parseArgs(args, ROOT));
+        return { targets, results: await runTargets(targets) };
+    }
+    const failedIn = (results: CheckResult[]) =>
+        results.filter((r) => r.status === "FAIL").map((r) => `${r.service}: ${r.check}`);
+
+    it("checks every service at its own host, with its own models and templates, grouped by service", async () => {
+        const { targets, results } = await verifyStack(
+            FLEET,
+            { services: fleetServices(), iapToken: "iap-jwt" },
+            () => ["--token", "iap-jwt"],
+        );
+        assert.deepStrictEqual(
+            targets.map((t) => [t.service, t.url, t.declaredModels, t.prompt?.statuses, t.httpUrl]),
+            [
+                ["chat", "https://chat.verify.test", ["gemma3:4b"], [799], "http://chat.verify.test"],
+                ["coder", "https://coder.verify.test", ["qwen2.5-coder:7b"], [], "http://coder.verify.test"],
+            ],
+        );
+        assert.deepStrictEqual(targets[0].otherServices, {
+            coder: { models: ["qwen2.5-coder:7b"], prompt: targets[1].prompt },
+        });
+        assert.deepStrictEqual(failedIn(results), [], renderTable(results));
+        assert.strictEqual(exitCodeOf(results), 0);
+        for (const service of ["chat", "coder"]) {
+            assert.deepStrictEqual(
+                results.filter((r) => r.service === service).map((r) => r.check),
+                CHECK_NAMES,
+            );
+        }
+        const summary = (check: string, service: string) => result(results, check, service).summary;
+        assert.strictEqual(summary("prompt-blocked", "chat"), "blocked (799)");
+        assert.strictEqual(summary("prompt-blocked", "coder"), "blocked (403)");
+        assert.strictEqual(summary("response-blocked", "chat"), "answer blocked with 798");
+        assert.strictEqual(
+            summary("models-listed-per-service", "chat"),
+            "lists gemma3:4b, and none of the models of services.coder",
+        );
+        assert.strictEqual(
+            summary("host-variants-screened", "coder"),
+            'Host "CODER.VERIFY.TEST" and "coder.verify.test:443": blocked (403), blocked (403)',
+        );
+        assert.match(summary("tls-certificate", "chat"), /^trusted, and valid for chat\.verify\.test/);
+        assert.strictEqual(summary("http-redirect", "coder"), "308 to https://coder.verify.test/v1/models");
+        assert.match(summary("access-unauthenticated-refused", "chat"), /^iap: refused without a credential/);
+        assert.strictEqual(result(results, "run-app-url-disabled", "chat").status, "SKIP");
+
+        const titles = Object.fromEntries(targets.map((t) => [t.service!, describeTarget(t)]));
+        const lines = renderTable(results, titles).split("\n");
+        // A header line per service, above its rows; each service's count below the total.
+        assert.strictEqual(lines[1], "service chat: https://chat.verify.test, models gemma3:4b");
+        assert.match(lines[2], /^tls-versions /);
+        assert.strictEqual(
+            lines[2 + CHECK_NAMES.length],
+            "service coder: https://coder.verify.test, models qwen2.5-coder:7b",
+        );
+        assert.match(lines[lines.length - 2], /^ {2}service chat: \d+ passed, 0 failed, \d+ skipped$/);
+        assert.match(lines[lines.length - 1], /^ {2}service coder: \d+ passed, 0 failed, \d+ skipped$/);
+        assert.deepStrictEqual(Object.keys(toJson(results)[0]), ["service", "check", "status", "evidence"]);
+    });
+
+    it("fails the service whose /v1/models lists another service's model, and only that check", async () => {
+        const { results } = await verifyStack(
+            FLEET,
+            { services: fleetServices(["qwen2.5-coder:7b", "gemma3:4b"]), iapToken: "iap-jwt" },
+            () => ["--token", "iap-jwt"],
+        );
+        assert.deepStrictEqual(failedIn(results), ["coder: models-listed-per-service"], renderTable(results));
+        assert.strictEqual(
+            result(results, "models-listed-per-service", "coder").summary,
+            "lists gemma3:4b, which services.chat declares: a model name must route to exactly one service",
+        );
+        assert.strictEqual(exitCodeOf(results), 1);
+    });
+
+    it("fails host-variants-screened as a bypass when a Host in upper case or with :443 reaches the model", async () => {
+        const { results } = await verifyStack(
+            FLEET,
+            { services: fleetServices(), iapToken: "iap-jwt", break: "host-variant-unscreened" },
+            () => ["--token", "iap-jwt", "--check", "prompt-blocked", "--check", "host-variants-screened"],
+        );
+        assert.deepStrictEqual(failedIn(results), ["chat: host-variants-screened", "coder: host-variants-screened"]);
+        assert.strictEqual(result(results, "prompt-blocked", "chat").status, "PASS");
+        assert.strictEqual(
+            result(results, "host-variants-screened", "chat").summary,
+            'bypass: Host "CHAT.VERIFY.TEST" answered 200, unscreened; ' +
+                'bypass: Host "chat.verify.test:443" answered 200, unscreened',
+        );
+    });
+
+    it("checks each path-routed service under its prefix, and says so when the rewritten path is screened", async () => {
+        const { targets, results } = await verifyStack(PATHS, { services: PATH_SERVICES }, (fake) => [
+            "--url",
+            fake.url,
+        ]);
+        assert.deepStrictEqual(
+            targets.map((t) => [t.service, t.pathPrefix]),
+            [
+                ["chat", "/chat"],
+                ["coder", "/coder"],
+            ],
+        );
+        assert.deepStrictEqual(failedIn(results), [], renderTable(results));
+        assert.strictEqual(
+            result(results, "prompt-blocked", "coder").summary,
+            "blocked (403), through the rewritten path /coder/v1/chat/completions: Model Armor recognises it",
+        );
+        assert.strictEqual(
+            result(results, "host-variants-screened", "chat").summary,
+            "path routing: the URL map routes by path, whatever the Host header",
+        );
+        assert.ok(
+            result(results, "allowlist-refuses-admin-paths", "coder").details.includes(
+                "POST /coder/api/pull -> 404 'fault filter abort'",
+            ),
+        );
+        assert.deepStrictEqual(
+            result(results, "inference-works", "chat").details[0],
+            'GET /chat/v1/models -> ["gemma3:4b"]',
+        );
+    });
+
+    it("fails prompt-blocked through a prefix with what it settles: Model Armor did not recognise the rewritten path", async () => {
+        const { results } = await verifyStack(
+            PATHS,
+            { services: PATH_SERVICES, break: "rewritten-path-unscreened" },
+            (fake) => ["--url", fake.url],
+        );
+        const screening = [...PROMPT_CHECKS, "response-blocked"];
+        assert.deepStrictEqual(failedIn(results), [
+            ...screening.map((c) => `chat: ${c}`),
+            ...screening.map((c) => `coder: ${c}`),
+        ]);
+        assert.strictEqual(
+            result(results, "prompt-blocked", "chat").summary,
+            "not blocked: the jailbreak prompt answered 200: not blocked, through the rewritten path " +
+                "/chat/v1/chat/completions: Model Armor did not recognise the OpenAI path the URL map rewrote " +
+                "(docs/open-questions.md#q-rewritten-openai-path), so nothing routed by prefix is screened",
+        );
+        assert.strictEqual(exitCodeOf(results), 1);
+    });
+
+    it("refuses what it cannot verify as wrong usage, before any request", async () => {
+        const targets = (...args: string[]) => buildTargets(parseArgs(args, ROOT));
+        const usage = (message: string | RegExp) => (e: Error) =>
+            e instanceof UsageError && (typeof message === "string" ? e.message === message : message.test(e.message));
+        const fleet = ["--config-file", FLEET, "--token", "t"];
+        await assert.rejects(
+            targets(...fleet, "--service", "nosuch"),
+            usage('stack fleet-verify has no service "nosuch"; its services: chat, coder'),
+        );
+        await assert.rejects(
+            targets(...fleet, "--model", "gemma3:4b"),
+            usage("--model applies to one service: add --service NAME (one of chat, coder)"),
+        );
+        await assert.rejects(
+            targets(...fleet, "--url", "https://127.0.0.1"),
+            usage(/^stack fleet-verify routes its services by host, each verified at https:\/\/<host>: drop --url/),
+        );
+        await assert.rejects(
+            targets("--stack", "dev", "--url", "https://127.0.0.1", "--service", "chat"),
+            usage(/^--service names services of a stack with guarded-llm:services/),
+        );
+        const chat = await targets(...fleet, "--service", "chat", "--model", "gemma3:4b");
+        assert.deepStrictEqual(
+            chat.map((t) => [t.service, t.model]),
+            [["chat", "gemma3:4b"]],
+        );
+        assert.deepStrictEqual(
+            parseArgs(
+                [
+                    "--url",
+                    "https://x",
+                    "--resolve",
+                    "chat.verify.test:80:127.0.0.1:8080",
+                    "--resolve",
+                    "Coder.verify.test:[::1]",
+                ],
+                ROOT,
+            ).resolve,
+            { "chat.verify.test:80": "127.0.0.1:8080", "coder.verify.test": "[::1]" },
+        );
+        assert.throws(
+            () => parseArgs(["--url", "https://x", "--resolve", "chat.verify.test"], ROOT),
+            usage(
+                '--resolve takes HOST[:PORT]:ADDRESS[:PORT], e.g. chat.llm.example.com:34.1.2.3, not "chat.verify.test"',
+            ),
+        );
+    });
+});
 
 describe("verify CLI", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "verify-"));
@@ -229,7 +486,7 @@ describe("verify CLI", () => {
     });
 
     it("refuses, as wrong usage, a stack it cannot verify: IAP without a credential, no URL without the Pulumi CLI", async () => {
-        const options = (...args: string[]) => buildOptions(parseArgs(args, ROOT));
+        const options = (...args: string[]) => buildTargets(parseArgs(args, ROOT));
         await assert.rejects(options("--stack", "prod", "--url", "https://127.0.0.1"), {
             name: "Error",
             message: "the endpoint is behind IAP: give --token TOKEN or --iap-service-account EMAIL",

@@ -6,10 +6,7 @@
  */
 import { attempt, evidenceLine, errorText, ProbeRequest, ProbeResponse, sendRaw, Transport } from "./http";
 import { blockVerdict, chat } from "./screening";
-import { AccessMode, BlockExpectation, CheckResult, skipped } from "./types";
-
-/** IAP's refusals: 401 without a credential, a redirect to sign-in for a browser, 403 without the role. */
-const IAP_REFUSALS = new Set([401, 302, 403]);
+import { AccessMode, BlockExpectation, CheckResult, IAP_REFUSALS, Resolve, skipped } from "./types";
 
 export async function checkUnauthenticated(
     transport: Transport,
@@ -36,7 +33,7 @@ export async function checkUnauthenticated(
     ];
     const answers: (ProbeResponse | Error)[] = [];
     for (const probe of probes) answers.push(await attempt(transport, probe));
-    const details = probes.map((p, i) => evidenceLine(p, answers[i]));
+    const details = probes.map((p, i) => evidenceLine(transport.sent(p), answers[i]));
     const problems = answers.flatMap((answer, i) => {
         if (answer instanceof Error) return [details[i]];
         const byModelArmor = prompt.message !== undefined && answer.body.includes(prompt.message);
@@ -55,7 +52,11 @@ export async function checkUnauthenticated(
  * Port 80 must answer a redirect to the same path over HTTPS that keeps the method and body: 307 or 308
  * (https://www.rfc-editor.org/rfc/rfc9110#section-15.4.8); a 301 or 302 lets clients turn a POST into a GET.
  */
-export async function checkHttpRedirect(httpUrl: string | undefined, timeoutSeconds: number): Promise<CheckResult> {
+export async function checkHttpRedirect(
+    httpUrl: string | undefined,
+    timeoutSeconds: number,
+    resolve?: Resolve,
+): Promise<CheckResult> {
     const check = "http-redirect";
     if (!httpUrl) {
         return skipped(check, "no HTTP listener configured (httpRedirect off; or give --http-url)");
@@ -68,9 +69,7 @@ export async function checkHttpRedirect(httpUrl: string | undefined, timeoutSeco
             url,
             { method: "POST", path, headers: { "Content-Type": "application/json" } },
             "{}",
-            {
-                timeoutSeconds,
-            },
+            { timeoutSeconds, resolve },
         );
         const location = String(answer.headers.location ?? "");
         const details = [`${what} -> ${answer.status} Location: ${location || "(none)"}`];
@@ -99,7 +98,11 @@ export async function checkHttpRedirect(httpUrl: string | undefined, timeoutSeco
 }
 
 /** The run.app URL must not serve anything: no route to Ollama around the load balancer. */
-export async function checkRunAppUrl(runAppUrl: string | undefined, timeoutSeconds: number): Promise<CheckResult> {
+export async function checkRunAppUrl(
+    runAppUrl: string | undefined,
+    timeoutSeconds: number,
+    resolve?: Resolve,
+): Promise<CheckResult> {
     const check = "run-app-url-disabled";
     if (!runAppUrl) {
         return skipped(check, "run.app URL unknown (no stack output names one; give --run-app-url)");
@@ -111,6 +114,7 @@ export async function checkRunAppUrl(runAppUrl: string | undefined, timeoutSecon
             // The certificate is not the question here: whether anything answers is.
             const answer = await sendRaw(url, { method: "GET", path, headers: {}, insecure: true }, undefined, {
                 timeoutSeconds,
+                resolve,
             });
             details.push(evidenceLine({ method: "GET", path: `${url.origin}${path}` }, answer));
             if (answer.status >= 200 && answer.status < 400) {

@@ -79,7 +79,7 @@ function encodeOneLetter(path: string): string {
 }
 
 /** Gin's own 404 (`404 page not found`): the request reached Ollama, even though the status looks right. */
-const OLLAMA_NOT_FOUND = /^404 page not found$/;
+export const OLLAMA_NOT_FOUND = /^404 page not found$/;
 
 export async function checkRefused(
     check: CheckName,
@@ -90,7 +90,7 @@ export async function checkRefused(
     const answers = await mapLimit(probes, 8, (p) => attempt(transport, p));
     const refused = (answer: ProbeResponse | Error) =>
         !(answer instanceof Error) && answer.status === refusedStatus && !OLLAMA_NOT_FOUND.test(answer.body.trim());
-    const lines = probes.map((p, i) => evidenceLine(p, answers[i]));
+    const lines = probes.map((p, i) => evidenceLine(transport.sent(p), answers[i]));
     const leaks = probes.map((_, i) => i).filter((i) => !refused(answers[i]));
     if (leaks.length === 0) {
         return {

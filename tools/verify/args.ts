@@ -3,16 +3,19 @@
  * `openai` client loads.
  */
 import * as fs from "fs";
+import * as net from "net";
 import * as path from "path";
 import { ACCESS_MODES } from "../../components/pure/accessModes";
 import { UsageError } from "../cli";
-import { AccessMode, CHECK_NAMES, CheckName } from "./types";
+import { AccessMode, CHECK_NAMES, CheckName, Resolve } from "./types";
 
 export const USAGE = [
     "usage: npm run verify -- (--url https://ENDPOINT | --stack NAME | --config-file PATH) [options]",
     "  --insecure  --ca FILE  --model NAME  --jailbreak-prompt TEXT  --refused-status N  --blocked-status N",
     "  --token TOKEN | --iap-service-account EMAIL  --access iap|internal|public  --http-url URL  --run-app-url URL",
     "  --timeout S  --json FILE  --check NAME (repeatable)",
+    "  --service NAME (repeatable: only these services of a guarded-llm:services stack)",
+    "  --resolve HOST[:PORT]:ADDRESS[:PORT] (repeatable: connect there, still naming HOST; before DNS exists)",
 ].join("\n");
 
 export interface CliArgs {
@@ -33,6 +36,10 @@ export interface CliArgs {
     timeoutSeconds?: number;
     jsonFile?: string;
     checks: CheckName[];
+    /** `--service`: the services of a gateway stack to verify; empty: every one. */
+    services: string[];
+    /** `--resolve`: where to connect instead of resolving names. */
+    resolve?: Resolve;
 }
 
 const FLAGS = ["--insecure"];
@@ -53,12 +60,14 @@ const OPTIONS = [
     "--timeout",
     "--json",
     "--check",
+    "--service",
+    "--resolve",
 ];
-const REPEATABLE = ["--blocked-status", "--check"];
+const REPEATABLE = ["--blocked-status", "--check", "--service", "--resolve"];
 
 export function parseArgs(argv: readonly string[], root: string): CliArgs {
     const single: Record<string, string> = {};
-    const repeated: Record<string, string[]> = { "--blocked-status": [], "--check": [] };
+    const repeated: Record<string, string[]> = Object.fromEntries(REPEATABLE.map((flag) => [flag, []]));
     let insecure = false;
     for (let i = 0; i < argv.length; i++) {
         const flag = argv[i];
@@ -122,7 +131,30 @@ export function parseArgs(argv: readonly string[], root: string): CliArgs {
         timeoutSeconds: single["--timeout"] === undefined ? undefined : seconds(single["--timeout"]),
         jsonFile: single["--json"],
         checks: [...new Set(repeated["--check"] as CheckName[])],
+        services: [...new Set(repeated["--service"])],
+        resolve: repeated["--resolve"].length === 0 ? undefined : resolveMap(repeated["--resolve"]),
     };
+}
+
+/**
+ * `--resolve HOST[:PORT]:ADDRESS[:PORT]`, like curl's `--resolve` (and `--connect-to`, for the second port): connect
+ * to ADDRESS (and PORT) for HOST (on PORT, else on any port), still naming HOST. IPv6 addresses in brackets.
+ */
+function resolveMap(values: readonly string[]): Resolve {
+    const map: Record<string, string> = {};
+    for (const value of values) {
+        const match = /^([A-Za-z0-9.-]+)(?::(\d{1,5}))?:(\[[0-9A-Fa-f:.]+\]|[0-9.]+)(?::(\d{1,5}))?$/.exec(value);
+        const address = match?.[3].replace(/^\[|\]$/g, "");
+        if (!match || !net.isIP(address!) || [match[2], match[4]].some((p) => p !== undefined && Number(p) > 65535)) {
+            throw new UsageError(
+                `--resolve takes HOST[:PORT]:ADDRESS[:PORT], e.g. chat.llm.example.com:34.1.2.3, not "${value}"`,
+            );
+        }
+        const key = match[2] === undefined ? match[1].toLowerCase() : `${match[1].toLowerCase()}:${match[2]}`;
+        if (map[key] !== undefined) throw new UsageError(`--resolve names ${key} twice`);
+        map[key] = match[4] === undefined ? match[3] : `${match[3]}:${match[4]}`;
+    }
+    return map;
 }
 
 /** An origin (`scheme://host[:port]`); the endpoint's paths are verify's to choose. */

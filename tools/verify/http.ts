@@ -7,6 +7,8 @@
  */
 import * as http from "http";
 import * as https from "https";
+import * as net from "net";
+import type { Resolve } from "./types";
 
 /** A request as verify sends it: the path is sent raw, never normalised. */
 export interface ProbeRequest {
@@ -33,24 +35,39 @@ export interface TransportOptions {
     ca?: string;
     token?: string;
     timeoutSeconds: number;
+    /** Path routing: prefixed to every path sent, e.g. `/coder`. */
+    pathPrefix?: string;
+    /** Addresses to connect to instead of resolving names. */
+    resolve?: Resolve;
 }
 
-/** Sends requests to one origin, with keep-alive so that dozens of probes cost one TLS handshake. */
+/**
+ * Sends requests to one origin (under one path prefix, with path routing), with keep-alive so that dozens of probes
+ * cost one TLS handshake.
+ */
 export class Transport {
     private readonly agent: http.Agent;
     readonly origin: URL;
+    /** Prefixed to every path sent; empty without path routing. */
+    readonly pathPrefix: string;
 
     constructor(
         origin: string,
         private readonly options: TransportOptions,
     ) {
         this.origin = new URL(origin);
+        this.pathPrefix = options.pathPrefix ?? "";
         // `ca` replaces the system's trust store, as in Node's own `ca` option: an endpoint with a private CA.
         const tlsOptions = { rejectUnauthorized: !options.insecure, ca: options.ca };
         this.agent =
             this.origin.protocol === "https:"
                 ? new https.Agent({ keepAlive: true, maxSockets: 8, ...tlsOptions })
                 : new http.Agent({ keepAlive: true, maxSockets: 8 });
+    }
+
+    /** The request as it is sent: its path under the prefix. The evidence shows this. */
+    sent(request: ProbeRequest): ProbeRequest {
+        return this.pathPrefix === "" ? request : { ...request, path: `${this.pathPrefix}${request.path}` };
     }
 
     send(request: ProbeRequest): Promise<ProbeResponse> {
@@ -61,11 +78,9 @@ export class Transport {
             headers.Authorization = `Bearer ${this.options.token}`;
         return sendRaw(
             this.origin,
-            { method: request.method, path: request.path, headers, agent: this.agent },
+            { method: request.method, path: this.sent(request).path, headers, agent: this.agent },
             payload,
-            {
-                timeoutSeconds: this.options.timeoutSeconds,
-            },
+            { timeoutSeconds: this.options.timeoutSeconds, resolve: this.options.resolve },
         );
     }
 
@@ -81,7 +96,11 @@ export class Transport {
             url,
             { method: init?.method ?? "GET", path: url.pathname + url.search, headers, agent: this.agent },
             typeof init?.body === "string" ? init.body : undefined,
-            { timeoutSeconds: this.options.timeoutSeconds, signal: init?.signal ?? undefined },
+            {
+                timeoutSeconds: this.options.timeoutSeconds,
+                signal: init?.signal ?? undefined,
+                resolve: this.options.resolve,
+            },
         );
         if (answer.status < 200 || answer.status > 599) {
             throw new Error(`HTTP ${answer.status} ${excerpt(answer.body)}`);
@@ -107,23 +126,47 @@ interface RawOptions {
     insecure?: boolean;
 }
 
-/** One request to `url`'s origin, its path taken from `options.path` as is. */
+/** Where a connection to `url` goes: its own host and port, unless `resolve` names another address (or port). */
+export function connectTo(url: URL, resolve: Resolve = {}): { host: string; port: number; resolved: boolean } {
+    const host = url.hostname.replace(/^\[|\]$/g, "");
+    const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
+    const target = resolve[`${host.toLowerCase()}:${port}`] ?? resolve[host.toLowerCase()];
+    const parsed = target === undefined ? undefined : /^\[?([^\]]*?)\]?(?::(\d+))?$/.exec(target);
+    if (!parsed) return { host, port, resolved: false };
+    return { host: parsed[1], port: parsed[2] === undefined ? port : Number(parsed[2]), resolved: true };
+}
+
+/** The TLS server name for `url`'s host: none for an IP address (RFC 6066 allows host names only). */
+export function serverName(url: URL): string | undefined {
+    const host = url.hostname.replace(/^\[|\]$/g, "");
+    return net.isIP(host) ? undefined : host;
+}
+
+/**
+ * One request to `url`'s origin, its path taken from `options.path` as is. With `resolve` naming an address for the
+ * host, the connection goes there while the Host header, SNI and certificate check keep the host's name.
+ */
 export function sendRaw(
     url: URL,
     options: RawOptions,
     payload: string | undefined,
-    limits: { timeoutSeconds: number; signal?: AbortSignal },
+    limits: { timeoutSeconds: number; signal?: AbortSignal; resolve?: Resolve },
 ): Promise<ProbeResponse> {
     const client = url.protocol === "https:" ? https : http;
+    const target = connectTo(url, limits.resolve);
     return new Promise((resolve, reject) => {
         const req = client.request(
             {
                 protocol: url.protocol,
-                hostname: url.hostname.replace(/^\[|\]$/g, ""),
-                port: url.port || undefined,
+                hostname: target.host,
+                port: target.resolved ? target.port : url.port || undefined,
+                // SNI names the URL's host even when a probe spells the Host header otherwise; none for an address.
+                ...(url.protocol === "https:" ? { servername: serverName(url) ?? "" } : {}),
                 method: options.method,
                 path: options.path,
                 headers: {
+                    // A probe may spell the Host header itself (host-variants-screened).
+                    ...(target.resolved ? { Host: url.host } : {}),
                     ...options.headers,
                     ...(payload !== undefined ? { "Content-Length": `${Buffer.byteLength(payload)}` } : {}),
                 },

@@ -1,12 +1,14 @@
 /**
- * Runs the verify checks against one endpoint: the part of `npm run verify` that the tests call in-process.
+ * Runs the verify checks against one endpoint, or against each service of a gateway stack in turn: the part of
+ * `npm run verify` that the tests call in-process.
  */
+import * as net from "net";
 import { routedPaths } from "../../components/pure/allowlistUrlMap";
 import { checkHttpRedirect, checkRunAppUrl, checkUnauthenticated } from "./access";
 import { adminProbes, checkRefused, variantProbes } from "./allowlist";
 import { Transport } from "./http";
-import { checkInference, listModels, openAiClient } from "./inference";
-import { checkPrompt, checkResponse, promptProbes } from "./screening";
+import { checkInference, checkModelsListed, listModels, openAiClient } from "./inference";
+import { checkHostVariants, checkPrompt, checkResponse, promptProbes } from "./screening";
 import { checkCertificate, checkTlsVersions } from "./tls";
 import {
     BlockExpectation,
@@ -31,7 +33,17 @@ const WITHOUT_MODEL: readonly CheckName[] = [
     "run-app-url-disabled",
 ];
 
-/** Runs the chosen checks (all by default) in {@link CHECK_NAMES} order, one after the other. */
+/** Runs each target (each service of a gateway stack, in the stack file's order) one after the other. */
+export async function runTargets(targets: readonly VerifyOptions[]): Promise<CheckResult[]> {
+    const results: CheckResult[] = [];
+    for (const target of targets) results.push(...(await runVerify(target)));
+    return results;
+}
+
+/**
+ * Runs the chosen checks (all by default) in {@link CHECK_NAMES} order, one after the other; with
+ * `options.service`, each result names it.
+ */
 export async function runVerify(options: VerifyOptions): Promise<CheckResult[]> {
     const url = new URL(options.url);
     const timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
@@ -47,6 +59,8 @@ export async function runVerify(options: VerifyOptions): Promise<CheckResult[]> 
         ca: options.ca,
         token: options.token,
         timeoutSeconds,
+        pathPrefix: options.pathPrefix,
+        resolve: options.resolve,
     });
     const client = openAiClient(transport, options.token, timeoutSeconds);
     try {
@@ -72,11 +86,16 @@ export async function runVerify(options: VerifyOptions): Promise<CheckResult[]> 
         const checks: Record<CheckName, () => Promise<CheckResult>> = {
             "tls-versions": async () =>
                 url.protocol === "https:"
-                    ? checkTlsVersions(url, timeoutSeconds)
+                    ? checkTlsVersions(url, timeoutSeconds, options.resolve)
                     : skipped("tls-versions", "plain HTTP URL"),
             "tls-certificate": async () =>
                 url.protocol === "https:"
-                    ? checkCertificate(url, { insecure: options.insecure, ca: options.ca, timeoutSeconds })
+                    ? checkCertificate(url, {
+                          insecure: options.insecure,
+                          ca: options.ca,
+                          timeoutSeconds,
+                          resolve: options.resolve,
+                      })
                     : skipped("tls-certificate", "plain HTTP URL"),
             "allowlist-refuses-admin-paths": () =>
                 checkRefused(
@@ -90,17 +109,31 @@ export async function runVerify(options: VerifyOptions): Promise<CheckResult[]> 
             "access-unauthenticated-refused": () =>
                 checkUnauthenticated(transport, options.access, model, jailbreak, prompt, refusedStatus),
             "inference-works": () => checkInference(client, listed, declared, model),
+            "models-listed-per-service": async () => checkModelsListed(client, listed, declared, options.otherServices),
             ...promptChecks,
+            "host-variants-screened": async () => {
+                const check = "host-variants-screened";
+                if (options.pathPrefix) {
+                    return skipped(check, "path routing: the URL map routes by path, whatever the Host header");
+                }
+                if (net.isIP(url.hostname.replace(/^\[|\]$/g, ""))) {
+                    return skipped(check, "reached by IP address: no host name to spell otherwise");
+                }
+                if (model === undefined) return skipped(check, noModel);
+                const others = Object.values(options.otherServices ?? {}).map((o) => o.prompt ?? ANY_BLOCK);
+                const iap = options.access === "iap";
+                return checkHostVariants(transport, model, jailbreak, [prompt, ...others], refusedStatus, iap);
+            },
             "response-blocked": async () =>
                 model === undefined
                     ? skipped("response-blocked", noModel)
                     : checkResponse(transport, model, { prompt, response }, refusedStatus),
-            "http-redirect": () => checkHttpRedirect(options.httpUrl, timeoutSeconds),
-            "run-app-url-disabled": () => checkRunAppUrl(options.runAppUrl, timeoutSeconds),
+            "http-redirect": () => checkHttpRedirect(options.httpUrl, timeoutSeconds, options.resolve),
+            "run-app-url-disabled": () => checkRunAppUrl(options.runAppUrl, timeoutSeconds, options.resolve),
         };
         const results: CheckResult[] = [];
         for (const name of CHECK_NAMES) if (wanted.has(name)) results.push(await checks[name]());
-        return results;
+        return options.service === undefined ? results : results.map((r) => ({ service: options.service, ...r }));
     } finally {
         transport.close();
     }

@@ -4,8 +4,17 @@
  * the model unscreened (docs/open-questions.md, "Model Armor screening"); one that is answered is a bypass.
  */
 import { canonicalModelName } from "../../components/pure/ollamaModels";
+import { OLLAMA_NOT_FOUND } from "./allowlist";
 import { attempt, evidenceLine, errorText, excerpt, ProbeRequest, ProbeResponse, Transport } from "./http";
-import { BlockExpectation, CheckName, CheckResult, MALWARE_TEST_URL, PromptCheck, skipped } from "./types";
+import {
+    BlockExpectation,
+    CheckName,
+    CheckResult,
+    IAP_REFUSALS,
+    MALWARE_TEST_URL,
+    PromptCheck,
+    skipped,
+} from "./types";
 
 /**
  * Statuses that something other than a Model Armor block produces, so that a block is never confused with them:
@@ -136,16 +145,98 @@ export async function checkPrompt(
         const answer = await attempt(transport, probe);
         results.push({ probe, answer, verdict: blockVerdict(answer, expectation, refusedStatus) });
     }
-    const details = results.map((r) => `${VARIANT[check](r.probe)}: ${evidenceLine(r.probe, r.answer)}`);
+    const details = results.map(
+        (r) => `${VARIANT[check](r.probe)}: ${evidenceLine(transport.sent(r.probe), r.answer)}`,
+    );
     const open = results.filter((r) => !r.verdict.blocked);
+    // Path routing: the URL map rewrote `<prefix>/v1/...` to `/v1/...`, and whether Model Armor still recognises the
+    // OpenAI path is what this check settles (docs/open-questions.md#q-rewritten-openai-path).
+    const rewritten = check === "prompt-blocked" && transport.pathPrefix !== "" ? transport.sent(probes[0]).path : "";
     if (open.length === 0) {
         const statuses = [...new Set(results.map((r) => (r.answer as ProbeResponse).status))].join(", ");
         const what = results.length === 1 ? "blocked" : `all ${results.length} variants blocked`;
-        return { check, status: "PASS", summary: `${what} (${statuses})`, details };
+        const through = rewritten && `, through the rewritten path ${rewritten}: Model Armor recognises it`;
+        return { check, status: "PASS", summary: `${what} (${statuses})${through}`, details };
     }
     const word = check === "prompt-blocked" ? "not blocked" : "bypass";
     const summary = open.map((r) => `${word}: ${VARIANT[check](r.probe)} ${r.verdict.why}`).join("; ");
+    const reached = open.some((r) => reachedTheModel(r.answer));
+    if (rewritten && reached) {
+        return {
+            check,
+            status: "FAIL",
+            summary:
+                `${summary}, through the rewritten path ${rewritten}: Model Armor did not recognise the OpenAI path ` +
+                "the URL map rewrote (docs/open-questions.md#q-rewritten-openai-path), so nothing routed by prefix is screened",
+            details,
+        };
+    }
     return { check, status: "FAIL", summary, details };
+}
+
+/** The answer came from Ollama (a completion, or its own refusal of the request): nothing screened it. */
+function reachedTheModel(answer: ProbeResponse | Error): boolean {
+    if (answer instanceof Error) return false;
+    return (
+        (answer.status >= 200 && answer.status < 300) ||
+        OLLAMA_ERROR.test(answer.body) ||
+        OLLAMA_NOT_FOUND.test(answer.body.trim())
+    );
+}
+
+/** The spellings of a host name that name the same host: upper case, and with the port stated. */
+export function hostVariants(url: URL): string[] {
+    const port = url.port || (url.protocol === "https:" ? "443" : "80");
+    return [...new Set([url.host.toUpperCase(), `${url.hostname}:${port}`])].filter((h) => h !== url.host);
+}
+
+/**
+ * `host-variants-screened`: the jailbreak prompt with the Host header spelled otherwise (upper case, an explicit
+ * port) must be refused by the load balancer (the allowlist's status, or IAP) or blocked by Model Armor. A gateway's
+ * chains select a service by its lower-case host or its backend service, and its last chain catches every routed path
+ * whatever the host: this proves it live. `prompts` are the templates that may block it: the service's own first,
+ * then the other services' (the last chain screens with the last service's templates).
+ */
+export async function checkHostVariants(
+    transport: Transport,
+    model: string,
+    jailbreak: string,
+    prompts: readonly BlockExpectation[],
+    refusedStatus: number,
+    iap: boolean,
+): Promise<CheckResult> {
+    const check: CheckName = "host-variants-screened";
+    if (prompts[0]?.notScreened) return skipped(check, prompts[0].notScreened);
+    const details: string[] = [];
+    const problems: string[] = [];
+    const outcomes: string[] = [];
+    for (const host of hostVariants(transport.origin)) {
+        const probe: ProbeRequest = {
+            method: "POST",
+            path: CHAT,
+            body: chat(model, jailbreak),
+            headers: { Host: host },
+        };
+        const answer = await attempt(transport, probe);
+        details.push(`Host ${JSON.stringify(host)}: ${evidenceLine(transport.sent(probe), answer)}`);
+        if (answer instanceof Error) {
+            problems.push(`Host ${JSON.stringify(host)} got no answer (${errorText(answer)})`);
+        } else if (reachedTheModel(answer)) {
+            problems.push(`bypass: Host ${JSON.stringify(host)} answered ${answer.status}, unscreened`);
+        } else if (prompts.some((p) => blockVerdict(answer, p, refusedStatus).blocked)) {
+            outcomes.push(`blocked (${answer.status})`);
+        } else if (answer.status === refusedStatus || (iap && IAP_REFUSALS.has(answer.status))) {
+            outcomes.push(`refused (${answer.status})`);
+        } else {
+            const iapToo = iap ? ", IAP's 401/403/302" : "";
+            problems.push(
+                `Host ${JSON.stringify(host)} answered ${answer.status}, expected the refused status ${refusedStatus}${iapToo} or a Model Armor block`,
+            );
+        }
+    }
+    if (problems.length > 0) return { check, status: "FAIL", summary: problems.join("; "), details };
+    const hosts = hostVariants(transport.origin).map((h) => JSON.stringify(h));
+    return { check, status: "PASS", summary: `Host ${hosts.join(" and ")}: ${outcomes.join(", ")}`, details };
 }
 
 /**
@@ -174,7 +265,7 @@ export async function checkResponse(
     for (const content of REPEAT_PROMPTS) {
         const probe: ProbeRequest = { method: "POST", path: CHAT, body: chat(model, content) };
         const answer = await attempt(transport, probe);
-        details.push(evidenceLine(probe, answer));
+        details.push(evidenceLine(transport.sent(probe), answer));
         if (answer instanceof Error) return { check, status: "FAIL", summary: details[details.length - 1], details };
         const { status, body } = answer;
         const asResponse = blockVerdict(answer, expectations.response, refusedStatus);

@@ -4,8 +4,8 @@
  */
 import * as net from "net";
 import * as tls from "tls";
-import { errorText } from "./http";
-import { CheckResult } from "./types";
+import { connectTo, errorText, serverName } from "./http";
+import { CheckResult, Resolve } from "./types";
 
 type Version = "TLSv1" | "TLSv1.1" | "TLSv1.2";
 
@@ -29,14 +29,15 @@ const NOT_OFFERED = /NO_PROTOCOLS_AVAILABLE|NO_CIPHERS_AVAILABLE|NO_SUITABLE/;
  * (https://docs.openssl.org/3.0/man3/SSL_CTX_set_security_level/), so without it the client itself would abort the
  * handshake after the server accepted, which would read as a refusal.
  */
-function handshake(url: URL, version: Version, timeoutSeconds: number): Promise<Handshake> {
+function handshake(url: URL, version: Version, timeoutSeconds: number, to?: Resolve): Promise<Handshake> {
     return new Promise((resolve) => {
-        const raw = net.connect({ host: hostOf(url), port: portOf(url) });
+        const target = connectTo(url, to);
+        const raw = net.connect({ host: target.host, port: target.port });
         let connected = false;
         raw.once("connect", () => (connected = true));
         const socket = tls.connect({
             socket: raw,
-            servername: net.isIP(hostOf(url)) ? undefined : hostOf(url),
+            servername: serverName(url),
             minVersion: version,
             maxVersion: version,
             ciphers: version === "TLSv1.2" ? undefined : "DEFAULT@SECLEVEL=0",
@@ -66,9 +67,9 @@ function handshake(url: URL, version: Version, timeoutSeconds: number): Promise<
 
 const LABEL: Record<Version, string> = { TLSv1: "TLS 1.0", "TLSv1.1": "TLS 1.1", "TLSv1.2": "TLS 1.2" };
 
-export async function checkTlsVersions(url: URL, timeoutSeconds: number): Promise<CheckResult> {
+export async function checkTlsVersions(url: URL, timeoutSeconds: number, resolve?: Resolve): Promise<CheckResult> {
     const [v12, v10, v11] = await Promise.all(
-        (["TLSv1.2", "TLSv1", "TLSv1.1"] as const).map((v) => handshake(url, v, timeoutSeconds)),
+        (["TLSv1.2", "TLSv1", "TLSv1.1"] as const).map((v) => handshake(url, v, timeoutSeconds, resolve)),
     );
     const details = [
         `${LABEL["TLSv1.2"]}: ${v12.text}`,
@@ -107,14 +108,15 @@ export async function checkTlsVersions(url: URL, timeoutSeconds: number): Promis
 /** The certificate as a client with the system's trust store (plus `ca`) sees it. */
 export function checkCertificate(
     url: URL,
-    options: { insecure?: boolean; ca?: string; timeoutSeconds: number },
+    options: { insecure?: boolean; ca?: string; timeoutSeconds: number; resolve?: Resolve },
 ): Promise<CheckResult> {
     return new Promise((resolve) => {
-        const host = hostOf(url);
+        const host = url.hostname.replace(/^\[|\]$/g, "");
+        const target = connectTo(url, options.resolve);
         const socket = tls.connect({
-            host,
-            port: portOf(url),
-            servername: net.isIP(host) ? undefined : host,
+            host: target.host,
+            port: target.port,
+            servername: serverName(url),
             ca: options.ca,
             rejectUnauthorized: false,
         });
@@ -139,6 +141,3 @@ export function checkCertificate(
         });
     });
 }
-
-const hostOf = (url: URL) => url.hostname.replace(/^\[|\]$/g, "");
-const portOf = (url: URL) => Number(url.port || 443);

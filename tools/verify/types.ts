@@ -124,6 +124,8 @@ export interface VerifyOptions {
 }
 
 export const DEFAULT_REFUSED_STATUS = 404;
+/** IAP's refusals: 401 without a credential, a redirect to sign-in for a browser, 403 without the role. */
+export const IAP_REFUSALS: ReadonlySet<number> = new Set([401, 302, 403]);
 export const DEFAULT_TIMEOUT_SECONDS = 60;
 
 /**
