@@ -5,6 +5,13 @@ import {
     CloudArmorEdgeProtectionArgs,
     validateCloudArmorEdgeProtectionArgs,
 } from "./cloudArmorEdgeProtection";
+import {
+    ENDPOINT_MONITORING_ARG_KEYS,
+    EndpointMonitoring,
+    EndpointMonitoringConfig,
+    validateMonitoringConfig,
+    validateSanitizeLogsKeepFindings,
+} from "./endpointMonitoring";
 import { DnsRecord } from "./loadBalancerTls";
 import { dlpParentsOf, resolveModelArmorSettings, screensNothing } from "./modelArmorPresets";
 import {
@@ -83,6 +90,11 @@ export interface GuardedLlmEndpointArgs {
      */
     readonly cloudArmor?: EndpointCloudArmorArgs;
     /**
+     * Opt-in observability: a dashboard, a log-based metric of Model Armor's blocks, alert policies and their
+     * channels, and where Model Armor's sanitize entries are kept ({@link EndpointMonitoring}). @default none
+     */
+    readonly monitoring?: EndpointMonitoringConfig;
+    /**
      * An existing bucket for the model files; the endpoint grants itself access to it but does not manage it.
      * @default a new, protected {@link ModelBucket}
      */
@@ -95,18 +107,19 @@ export interface GuardedLlmEndpointArgs {
 }
 
 export const GUARDED_LLM_ENDPOINT_ARG_KEYS = declareArgKeys<GuardedLlmEndpointArgs>()({
-    config: ["access", "ollama", "loadBalancer", "modelArmor", "cloudArmor", "enableApis"],
+    config: ["access", "ollama", "loadBalancer", "modelArmor", "cloudArmor", "enableApis", "monitoring"],
     codeOnly: ["region", "project", "existingModelBucketName"],
 });
 
 /** The keys of each object part of the endpoint's args: the keys of the component each part configures. */
 export const ENDPOINT_PART_KEYS: Readonly<
-    Record<"ollama" | "loadBalancer" | "modelArmor" | "cloudArmor", readonly string[]>
+    Record<"ollama" | "loadBalancer" | "modelArmor" | "cloudArmor" | "monitoring", readonly string[]>
 > = {
     ollama: OLLAMA_SERVICE_ARG_KEYS.config,
     loadBalancer: REGIONAL_HTTPS_LOAD_BALANCER_ARG_KEYS.config,
     modelArmor: [...MODEL_ARMOR_TEMPLATES_ARG_KEYS.config, ...SCREENING_OPTION_KEYS.config],
     cloudArmor: CLOUD_ARMOR_EDGE_PROTECTION_ARG_KEYS.config,
+    monitoring: ENDPOINT_MONITORING_ARG_KEYS.config,
 };
 
 /** The name of the endpoint's model bucket component, from which the bucket's name derives. */
@@ -142,10 +155,11 @@ export function validateGuardedLlmEndpointArgs(
         loadBalancer?: EndpointLoadBalancerArgs;
         modelArmor?: EndpointModelArmorArgs;
         cloudArmor?: EndpointCloudArmorArgs;
+        monitoring?: EndpointMonitoringConfig;
     };
     const region = { region: regionKey };
     const accessKey = problems.key("access");
-    const { ollama, loadBalancer, modelArmor, cloudArmor } = parts;
+    const { ollama, loadBalancer, modelArmor, cloudArmor, monitoring } = parts;
     if (ollama)
         validateOllamaServiceArgs(
             { ...ollama, region: args.region, modelBucketName: "" },
@@ -189,6 +203,14 @@ export function validateGuardedLlmEndpointArgs(
         }
     }
     if (args.enableApis !== undefined) problems.boolean("enableApis", args.enableApis);
+    if (args.monitoring !== undefined && monitoring) {
+        const at = problems.under("monitoring.");
+        validateMonitoringConfig(monitoring, at);
+        // A gateway checks this with every service's templates.
+        if (problems.list.length === 0 && !gateway) {
+            validateSanitizeLogsKeepFindings(monitoring, [resolveModelArmorSettings(args.modelArmor ?? {})], at);
+        }
+    }
     if (problems.list.length === 0 && !gateway) validateSettingsBudget(args, name, problems);
 }
 
@@ -235,6 +257,18 @@ export function guardedLlmEndpointWarnings(args: GuardedLlmEndpointArgs): string
         warnings.push(
             "modelArmor.failOpen is true: when a Model Armor callout fails or times out, traffic passes UNSCREENED",
         );
+    if (args.monitoring !== undefined) {
+        for (const [side, direction] of [
+            ["prompt", "prompts"],
+            ["response", "responses"],
+        ] as const) {
+            if (!settings[side].logging.sanitizeOperations) {
+                warnings.push(
+                    `modelArmor.${side}.logging.sanitizeOperations is false: Model Armor writes no sanitize entries for ${direction}, so the dashboard and the block-rate alert count none of them`,
+                );
+            }
+        }
+    }
     if (args.ollama?.insecureAllowAllIngress) {
         warnings.push(
             "ollama.insecureAllowAllIngress is true: the service is reachable from the internet without the load balancer, its path allowlist or Model Armor",
@@ -271,6 +305,8 @@ export class GuardedLlmEndpoint extends pulumi.ComponentResource {
     public readonly apis?: ProjectApis;
     /** The Cloud Armor edge protection, when `cloudArmor` is set. */
     public readonly cloudArmor?: CloudArmorEdgeProtection;
+    /** The dashboard, block metric and alerts, when `monitoring` is set. */
+    public readonly monitoring?: EndpointMonitoring;
     /** `https://` and the first managed domain, else the IP address. */
     public readonly endpointUrl: pulumi.Output<string>;
     /** The static IP address clients (and DNS records) point at. */
@@ -361,6 +397,30 @@ export class GuardedLlmEndpoint extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        if (args.monitoring) {
+            const templates = templatesName(name);
+            this.monitoring = new EndpointMonitoring(
+                `${name}-monitoring`,
+                {
+                    ...args.monitoring,
+                    region,
+                    project,
+                    displayName: `guarded-llm ${name}`,
+                    forwardingRuleName: this.loadBalancer.httpsForwardingRule.name,
+                    loadBalancingScheme: this.loadBalancer.loadBalancingScheme,
+                    refusedPathStatus: args.loadBalancer.refusedPathStatus,
+                    services: [
+                        {
+                            label: this.ollama.serviceName,
+                            cloudRunService: this.ollama.serviceName,
+                            promptTemplateId: modelArmorTemplateId(templates, "prompt"),
+                            responseTemplateId: modelArmorTemplateId(templates, "response"),
+                        },
+                    ],
+                },
+                { parent: this },
+            );
+        }
         for (const warning of guardedLlmEndpointWarnings(args)) pulumi.log.warn(warning, this);
 
         this.endpointUrl = this.loadBalancer.endpointUrl;
@@ -380,10 +440,11 @@ export class GuardedLlmEndpoint extends pulumi.ComponentResource {
 
 /**
  * The APIs an endpoint or gateway needs: {@link ENDPOINT_APIS}, Certificate Manager for managed TLS, IAP or Cloud DNS
- * for the access mode that uses them, and DLP when any of `settings` uses advanced SDP.
+ * for the access mode that uses them, DLP when any of `settings` uses advanced SDP, and Cloud Monitoring and Cloud
+ * Logging with `monitoring`.
  */
 export function endpointApis(
-    args: Pick<GuardedLlmEndpointArgs, "loadBalancer" | "access">,
+    args: Pick<GuardedLlmEndpointArgs, "loadBalancer" | "access" | "monitoring">,
     settings: readonly ReturnType<typeof resolveModelArmorSettings>[],
 ): string[] {
     const advancedSdp = settings.some((s) => dlpParentsOf(s).length > 0);
@@ -393,5 +454,6 @@ export function endpointApis(
         ...(args.access.mode === "iap" ? ["iap.googleapis.com"] : []),
         ...(args.access.mode === "internal" && args.access.dns ? ["dns.googleapis.com"] : []),
         ...(advancedSdp ? ["dlp.googleapis.com"] : []),
+        ...(args.monitoring ? ["monitoring.googleapis.com", "logging.googleapis.com"] : []),
     ];
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CloudArmorEdgeProtection } from "./cloudArmorEdgeProtection";
+import { EndpointMonitoring, EndpointMonitoringConfig, validateSanitizeLogsKeepFindings } from "./endpointMonitoring";
 import {
     endpointApis,
     EndpointCloudArmorArgs,
@@ -87,6 +88,8 @@ export interface GuardedLlmGatewayArgs {
     readonly modelArmor?: EndpointModelArmorArgs;
     /** Opt-in Cloud Armor edge protection on every backend service. @default none */
     readonly cloudArmor?: EndpointCloudArmorArgs;
+    /** Opt-in observability, as the endpoint's: one dashboard with a row per service, one set of alerts. @default none */
+    readonly monitoring?: EndpointMonitoringConfig;
     /** One model bucket for every service, or one per service (each service account reads only its own). @default "shared" */
     readonly modelBuckets?: ModelBuckets;
     /** An existing bucket shared by every service (with `modelBuckets` "shared"). @default a new {@link ModelBucket} */
@@ -96,7 +99,16 @@ export interface GuardedLlmGatewayArgs {
 }
 
 export const GUARDED_LLM_GATEWAY_ARG_KEYS = declareArgKeys<GuardedLlmGatewayArgs>()({
-    config: ["access", "services", "loadBalancer", "modelArmor", "cloudArmor", "modelBuckets", "enableApis"],
+    config: [
+        "access",
+        "services",
+        "loadBalancer",
+        "modelArmor",
+        "cloudArmor",
+        "modelBuckets",
+        "enableApis",
+        "monitoring",
+    ],
     codeOnly: ["region", "project", "existingModelBucketName"],
 });
 
@@ -209,6 +221,17 @@ export function validateGuardedLlmGatewayArgs(
             served.set(canonical, service);
         });
     }
+    if (problems.list.length === 0) {
+        const settings = [
+            args.modelArmor ?? {},
+            ...Object.values(args.services).map((s) => serviceModelArmor(args, s)),
+        ];
+        validateSanitizeLogsKeepFindings(
+            args.monitoring,
+            settings.map(resolveModelArmorSettings),
+            problems.under("monitoring."),
+        );
+    }
     if (problems.list.length === 0) validateChainBudgets(args, name, problems);
 }
 
@@ -276,6 +299,8 @@ export class GuardedLlmGateway extends pulumi.ComponentResource {
     public readonly apis?: ProjectApis;
     /** The Cloud Armor edge protection, when `cloudArmor` is set. */
     public readonly cloudArmor?: CloudArmorEdgeProtection;
+    /** The dashboard (a row per service), block metric and alerts, when `monitoring` is set. */
+    public readonly monitoring?: EndpointMonitoring;
     /** Each service: its URL, host or prefix, GPU, models and templates. */
     public readonly services: Readonly<Record<string, GatewayServiceSummary>>;
     /** The static IP address every host points at. */
@@ -360,6 +385,30 @@ export class GuardedLlmGateway extends pulumi.ComponentResource {
         );
         this.modelArmor = this.templates(name, args, project);
         this.trafficExtension = this.extension(name, args, project);
+        if (args.monitoring) {
+            this.monitoring = new EndpointMonitoring(
+                `${name}-monitoring`,
+                {
+                    ...args.monitoring,
+                    region,
+                    project,
+                    displayName: `guarded-llm ${name}`,
+                    forwardingRuleName: this.loadBalancer.httpsForwardingRule.name,
+                    loadBalancingScheme: this.loadBalancer.loadBalancingScheme,
+                    refusedPathStatus: args.loadBalancer.refusedPathStatus,
+                    services: entries.map(([service, value]) => {
+                        const templates = serviceTemplatesName(name, service, value);
+                        return {
+                            label: service,
+                            cloudRunService: this.ollama[service].serviceName,
+                            promptTemplateId: modelArmorTemplateId(templates, "prompt"),
+                            responseTemplateId: modelArmorTemplateId(templates, "response"),
+                        };
+                    }),
+                },
+                { parent: this },
+            );
+        }
         for (const warning of guardedLlmGatewayWarnings(args)) pulumi.log.warn(warning, this);
 
         this.services = Object.fromEntries(

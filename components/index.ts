@@ -3,6 +3,15 @@
 export { AccessArgs, IapAccessArgs, InternalAccessArgs, PublicAccessArgs } from "./access";
 export { CloudArmorEdgeProtection, CloudArmorEdgeProtectionArgs } from "./cloudArmorEdgeProtection";
 export {
+    AlertThresholdArgs,
+    EndpointMonitoring,
+    EndpointMonitoringArgs,
+    EndpointMonitoringConfig,
+    MONITORING_ALERT_DEFAULTS,
+    MonitoredServiceArgs,
+    SanitizeLogsArgs,
+} from "./endpointMonitoring";
+export {
     EndpointCloudArmorArgs,
     EndpointLoadBalancerArgs,
     EndpointModelArmorArgs,
@@ -52,6 +61,8 @@ export { ProxySubnetArgs } from "./proxySubnet";
 export { GpuType } from "./pure/gpu";
 export { ScreeningDirection } from "./pure/modelArmorSettings";
 export { DEFAULT_ALLOWED_PATHS, OllamaPathKind } from "./pure/ollamaPaths";
+export { DashboardDefinition, renderDashboardGrid } from "./pure/monitoringDashboard";
+export { DOCUMENTED_NAMES, undocumentedNames } from "./pure/monitoringNames";
 export { RouteTableRow } from "./pure/routeTable";
 export { Route, routeRequest } from "./pure/urlMapRouter";
 export {

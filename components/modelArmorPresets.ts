@@ -161,6 +161,13 @@ export const ERROR_CODE_RANGE = [400, 999] as const;
 
 const all = (confidenceLevel: ConfidenceLevel): RaiFilter[] =>
     RAI_FILTER_TYPES.map((filterType) => ({ filterType, confidenceLevel }));
+/**
+ * What every preset logs: template changes, and every screening (a sanitize entry per prompt or response, with its
+ * findings; the entries carry the screened text, as public samples show). They land in Cloud Logging in the templates'
+ * project, in its `_Default` bucket unless `guarded-llm:monitoring.sanitizeLogs` keeps them elsewhere, readable by
+ * whoever reads that bucket (README, "Observing it"). The block count of the dashboard is made from them; turning
+ * `sanitizeOperations` off blinds it (a warning says so), and INSPECT_ONLY needs it on (validation refuses otherwise).
+ */
 const LOGGING_ON: LoggingSetting = { templateOperations: true, sanitizeOperations: true };
 /** The block message of the article's template (its prompt and response block codes are 799 and 798). */
 export const ARTICLE_MESSAGE =

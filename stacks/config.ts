@@ -23,6 +23,7 @@ import {
     validateGuardedLlmGatewayArgs,
 } from "../components/guardedLlmGateway";
 import { AccessArgs } from "../components/access";
+import { EndpointMonitoringConfig } from "../components/endpointMonitoring";
 import { validateProvidedPems } from "../components/loadBalancerTls";
 import { PEM_PRIVATE_KEY } from "../components/pure/pem";
 import { eachString, isPlainObject } from "../components/pure/values";
@@ -45,6 +46,8 @@ export interface StackConfig {
     access: AccessArgs;
     /** Opt-in Cloud Armor edge protection; absent when the key is not set. */
     cloudArmor?: EndpointCloudArmorArgs;
+    /** Opt-in dashboard, block metric and alerts (`guarded-llm:monitoring`); absent when the key is not set. */
+    monitoring?: EndpointMonitoringConfig;
     /** Several services behind one gateway (`guarded-llm:services`); then `ollama` is absent. */
     services?: Record<string, GatewayServiceArgs>;
     /** One model bucket or one per service (`guarded-llm:modelBuckets`, with `services`). */
@@ -113,6 +116,7 @@ export function parseStackConfig(
         loadBalancer: withProvidedTls(ours, values.loadBalancer, raw, secretKeys),
         modelArmor: values.modelArmor as EndpointModelArmorArgs | undefined,
         cloudArmor: values.cloudArmor as EndpointCloudArmorArgs | undefined,
+        monitoring: values.monitoring as EndpointMonitoringConfig | undefined,
         enableApis: values.enableApis as boolean | undefined,
     };
     // After the TLS keys' own checks, whose advice is more precise for them.

@@ -7,7 +7,7 @@ import { StackConfig } from "./config";
  * (`guarded-llm:ollama`), or a {@link GuardedLlmGateway} with several services (`guarded-llm:services`).
  */
 export function buildStack(config: StackConfig) {
-    const { region, project, access, enableApis, loadBalancer, modelArmor, cloudArmor } = config;
+    const { region, project, access, enableApis, loadBalancer, modelArmor, cloudArmor, monitoring } = config;
     if (config.services !== undefined) {
         const gateway = new GuardedLlmGateway(config.namePrefix, {
             region,
@@ -17,6 +17,7 @@ export function buildStack(config: StackConfig) {
             loadBalancer,
             modelArmor,
             cloudArmor,
+            monitoring,
             services: config.services,
             modelBuckets: config.modelBuckets,
         });
@@ -33,6 +34,7 @@ export function buildStack(config: StackConfig) {
                 Object.fromEntries(Object.entries(gateway.ollama).map(([s, o]) => [s, o.serviceAccount.email])),
             ),
             ...(Object.keys(buckets).length > 0 ? { modelBuckets: pulumi.output(buckets) } : {}),
+            ...(gateway.monitoring ? { dashboard: gateway.monitoring.dashboard.id } : {}),
         };
     }
     const endpoint = new GuardedLlmEndpoint(config.namePrefix, {
@@ -44,6 +46,7 @@ export function buildStack(config: StackConfig) {
         loadBalancer,
         modelArmor,
         cloudArmor,
+        monitoring,
     });
     return {
         endpointUrl: endpoint.endpointUrl,
@@ -57,5 +60,6 @@ export function buildStack(config: StackConfig) {
         serviceAccount: endpoint.ollama.serviceAccount.email,
         modelBucket: endpoint.modelBucketName,
         models: endpoint.ollama.models,
+        ...(endpoint.monitoring ? { dashboard: endpoint.monitoring.dashboard.id } : {}),
     };
 }

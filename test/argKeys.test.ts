@@ -25,7 +25,13 @@ describe("declared arg keys", () => {
             GUARDED_LLM_ENDPOINT_ARG_KEYS.config.filter((key) => !PROJECT_KEYS.includes(key)),
             [],
         );
-        assert.deepStrictEqual(Object.keys(ENDPOINT_PART_KEYS), ["ollama", "loadBalancer", "modelArmor", "cloudArmor"]);
+        assert.deepStrictEqual(Object.keys(ENDPOINT_PART_KEYS), [
+            "ollama",
+            "loadBalancer",
+            "modelArmor",
+            "cloudArmor",
+            "monitoring",
+        ]);
         assert.ok(ENDPOINT_PART_KEYS.ollama.includes("labels"), "ollama.labels can be set from a stack");
         assert.ok(
             ENDPOINT_PART_KEYS.modelArmor.includes("grantSdpRoles"),

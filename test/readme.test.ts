@@ -6,7 +6,8 @@ import { ENDPOINT_PART_KEYS } from "../components/guardedLlmEndpoint";
 import { MODEL_PULL_JOB_ARG_KEYS } from "../components/ollamaServiceArgs";
 import { PROJECT_KEYS } from "../stacks/config";
 import { RULES } from "./fixtures/errorCatalogue";
-import { record } from "./harness";
+import { record, shippedPlan } from "./harness";
+import { renderCosts } from "../tools/costReport";
 import { TYPES } from "../components/pure/resourceTypes";
 
 const README = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
@@ -35,6 +36,20 @@ describe("README", () => {
         const keys = [...PROJECT_KEYS, ...Object.values(ENDPOINT_PART_KEYS).flat(), ...MODEL_PULL_JOB_ARG_KEYS.config];
         const missing = keys.filter((key) => !documented.has(key));
         assert.deepStrictEqual(missing, []);
+    });
+
+    it("shows prod's costs and quotas as the plan prints them now", async () => {
+        const block =
+            /<!-- generated: npm run plan -- --stack prod \(its Costs and quotas section\) -->\n```text\n([\s\S]*?)```/.exec(
+                README,
+            );
+        assert.ok(block, "README shows prod's costs");
+        const printed = renderCosts((await shippedPlan("prod")).costs).join("\n");
+        assert.strictEqual(
+            block[1].trimEnd(),
+            printed.trimEnd(),
+            "stale: paste the section of npm run plan -- --stack prod",
+        );
     });
 
     it("quotes only error lines the validation really produces", () => {

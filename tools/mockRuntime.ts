@@ -90,6 +90,11 @@ class RecordingMocks implements pulumi.runtime.Mocks {
             case TYPES.bucket:
                 state.url = `gs://${name}`;
                 break;
+            case TYPES.notificationChannel:
+                state.name = `projects/${project}/notificationChannels/${args.name}-id`;
+                break;
+            case TYPES.dashboard:
+                return { id: `projects/${MOCK_PROJECT_NUMBER}/dashboards/${args.name}-id`, state };
             case TYPES.cloudRunService:
                 state.uri = `https://${name}-mock-uc.a.run.app`;
                 break;

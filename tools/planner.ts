@@ -3,11 +3,13 @@
  * returns what it would build, in the shape of a `pulumi stack export` (version 3) document too.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { CostReport } from "../components/pure/costs";
 import { TYPES } from "../components/pure/resourceTypes";
 import type { PolicyPackConfig } from "@pulumi/policy";
 import { lbAccessControlled } from "../policy/access";
 import { readStackConfig, StackConfig } from "../stacks/config";
 import { buildStack } from "../stacks/program";
+import { planCosts } from "./costReport";
 import { RecordedResource, RecordingRuntime, settle } from "./mockRuntime";
 import { runPolicies, Violation } from "./policyRunner";
 import { StackFileConfig } from "./stackFile";
@@ -18,7 +20,10 @@ export interface Plan {
     resources: RecordedResource[];
     /** The stack exports. */
     outputs: Record<string, unknown>;
+    /** What the components logged, then the cost report's warnings. */
     warnings: string[];
+    /** What the recorded resources cost to run and which quotas they need (tools/costReport.ts). */
+    costs: CostReport;
     /** The policy pack's config the plan ran with (`--policy-pack-config`). */
     policyConfig: PolicyPackConfig;
     /** What the guarded-llm policy pack says of these resources. */
@@ -39,11 +44,13 @@ export async function buildPlan(runtime: RecordingRuntime, stack: string, file: 
     const root = resources.find((r) => r.type === TYPES.stack);
     const warnings = (await runtime.warnings()).map((w) => w.message);
     const policyConfig = policyConfigOf(config);
+    const costs = planCosts(resources);
     return {
         stack,
         resources,
         outputs: root?.outputs ?? {},
-        warnings,
+        warnings: [...warnings, ...costs.warnings],
+        costs,
         policyConfig,
         violations: runPolicies(resources, policyConfig),
     };
@@ -57,7 +64,10 @@ function policyConfigOf(config: StackConfig): PolicyPackConfig {
     return config.access?.mode === "public" ? { [lbAccessControlled.name]: "advisory" } : {};
 }
 
-/** The plan in the shape of `pulumi stack export` (version 3). */
+/**
+ * The plan in the shape of `pulumi stack export` (version 3), with the cost report beside it under `costs` (the policy
+ * CLI reads only `version` and `deployment`).
+ */
 export function toStackExport(plan: Plan) {
     return {
         version: 3,
@@ -80,6 +90,7 @@ export function toStackExport(plan: Plan) {
                 ...(r.retainOnDelete ? { retainOnDelete: true } : {}),
             })),
         },
+        costs: plan.costs,
     };
 }
 

@@ -1,7 +1,9 @@
 /** The offline plan as text: the resources as a tree with their key settings, the outputs, routes and warnings. */
+import { DashboardDefinition, renderDashboardGrid } from "../components/pure/monitoringDashboard";
 import { TYPES } from "../components/pure/resourceTypes";
-import { valueAt } from "../components/pure/values";
+import { parseJson, valueAt } from "../components/pure/values";
 import { RecordedResource } from "./mockRuntime";
+import { renderCosts } from "./costReport";
 import { Plan } from "./planner";
 import { formatViolations } from "./policyRunner";
 import { renderRoutes } from "./routeReport";
@@ -53,6 +55,20 @@ const KEY_SETTINGS: Record<string, string[]> = {
         "filterConfig.maliciousUriFilterSettings",
         "filterConfig.sdpSettings",
         "templateMetadata",
+    ],
+    [TYPES.dashboard]: [],
+    [TYPES.logMetric]: ["name", "metricDescriptor"],
+    [TYPES.logBucketConfig]: ["bucketId", "location", "retentionDays"],
+    [TYPES.logSink]: ["name", "destination"],
+    [TYPES.logExclusion]: ["name"],
+    [TYPES.notificationChannel]: ["type", "labels.email_address"],
+    [TYPES.alertPolicy]: [
+        "displayName",
+        "severity",
+        "conditions.0.conditionThreshold.thresholdValue",
+        "conditions.1.conditionThreshold.thresholdValue",
+        "conditions.0.conditionThreshold.duration",
+        "notificationChannels",
     ],
     [TYPES.trafficExtension]: [
         "forwardingRules",
@@ -127,7 +143,47 @@ function renderServices(services: unknown): string[] {
     ];
 }
 
-/** The whole human-readable plan: the tree, the stack outputs and the warnings. */
+/**
+ * Where Model Armor's sanitize entries (the screened prompts and responses) go: which templates write them, and
+ * whether a log bucket of their own and an exclusion from `_Default` take them (`EndpointMonitoring.sanitizeLogs`).
+ */
+function renderSanitizeLogging(resources: readonly RecordedResource[]): string[] {
+    const templates = resources.filter((r) => r.type === TYPES.modelArmorTemplate);
+    if (templates.length === 0) return [];
+    const logged = templates.filter((t) => valueAt(t.inputs, "templateMetadata.logSanitizeOperations") === true);
+    const ids = (list: RecordedResource[]) => list.map((t) => t.inputs.templateId).join(", ");
+    const buckets = resources.filter((r) => r.type === TYPES.logBucketConfig);
+    const excluded = resources.some((r) => r.type === TYPES.logExclusion);
+    const where = [
+        ...buckets.map((b) => `log bucket ${b.inputs.bucketId} (${b.inputs.location}, ${b.inputs.retentionDays} days)`),
+        ...(excluded ? [] : ["the project's _Default bucket (30 days unless its retention was changed)"]),
+    ];
+    const lines = [
+        "Model Armor sanitize entries (they carry the screened prompts and responses):",
+        `  written by ${logged.length > 0 ? ids(logged) : "no template"} (logSanitizeOperations)`,
+    ];
+    const silent = templates.filter((t) => !logged.includes(t));
+    if (silent.length > 0) lines.push(`  not written by ${ids(silent)}`);
+    if (logged.length > 0) {
+        lines.push(
+            `  kept in ${where.length > 0 ? where.join(" and ") : "no bucket: excluded from _Default, routed nowhere"}`,
+        );
+    }
+    return lines;
+}
+
+/** Each dashboard's tiles as a text grid. */
+function renderDashboards(resources: readonly RecordedResource[]): string[] {
+    return resources
+        .filter((r) => r.type === TYPES.dashboard)
+        .flatMap((r) => {
+            const dashboard = parseJson(r.inputs.dashboardJson) as DashboardDefinition | undefined;
+            if (!dashboard?.mosaicLayout) return [];
+            return [`Dashboard "${dashboard.displayName}":`, ...renderDashboardGrid(dashboard).map((l) => `  ${l}`)];
+        });
+}
+
+/** The whole human-readable plan: the tree, the stack outputs, routes, costs and quotas, and the warnings. */
 export function renderPlan(plan: Plan): string {
     const sections = [
         `Plan for stack "${plan.stack}": ${plan.resources.filter((r) => r.custom).length} resources`,
@@ -142,10 +198,13 @@ export function renderPlan(plan: Plan): string {
     ];
     const services = renderServices(plan.outputs.services);
     if (services.length > 0) sections.push("", ...services);
+    const monitoring = [...renderDashboards(plan.resources), ...renderSanitizeLogging(plan.resources)];
+    if (monitoring.length > 0) sections.push("", ...monitoring);
     const routes = renderRoutes(plan.resources);
     if (routes.length > 0) sections.push("", ...routes);
-    if (plan.warnings.length > 0)
-        sections.push(...(routes.length ? [] : [""]), "Warnings:", ...plan.warnings.map((w) => `  - ${w}`), "");
+    // The route table ends with a blank line; the costs and quotas follow it, then the warnings (theirs among them).
+    sections.push(...(routes.length ? [] : [""]), ...renderCosts(plan.costs), "");
+    if (plan.warnings.length > 0) sections.push("Warnings:", ...plan.warnings.map((w) => `  - ${w}`), "");
     const lowered = Object.entries(plan.policyConfig);
     if (lowered.length > 0) {
         sections.push(`Policy pack config, as the stack declares it: ${JSON.stringify(plan.policyConfig)}`);

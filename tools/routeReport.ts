@@ -19,17 +19,19 @@ import { Condition, conditionMatches, parseCondition } from "../components/pure/
 import { RecordedResource } from "./mockRuntime";
 
 /** How one chain of a recorded traffic extension screens. */
-interface Chain {
+export interface Chain {
     name: string;
     condition?: Condition;
     prompts?: string;
     responses?: string;
     failOpen: boolean;
     timeout?: string;
+    /** The callout's service: the Model Armor endpoint it calls. */
+    service?: string;
 }
 
 /** How one recorded traffic extension screens: its chains, the first match winning. */
-interface Screening {
+export interface Screening {
     name: string;
     chains: Chain[];
 }
@@ -95,7 +97,7 @@ function describeUnnamed(urlMap: RecordedResource): string {
 }
 
 /** The chain that screens a routed row: the first whose condition selects it (before or after a rewrite). */
-function chainFor(row: RouteTableRow, screening: Screening | undefined): Chain | undefined {
+export function chainFor(row: RouteTableRow, screening: Screening | undefined): Chain | undefined {
     if (screening === undefined || row.route.kind !== "backend") return undefined;
     const backendService = row.route.service.split("/").pop();
     const paths = [row.path, ...(row.route.rewrittenPath === undefined ? [] : [row.route.rewrittenPath])];
@@ -125,12 +127,16 @@ function describeRoute(row: RouteTableRow, screening: Screening | undefined, nam
 }
 
 /** The extension bound to a forwarding rule whose proxy uses `urlMap`, read from its recorded inputs. */
-function screeningOf(urlMap: RecordedResource, resources: RecordedResource[]): Screening | undefined {
+export function screeningOf(urlMap: RecordedResource, resources: RecordedResource[]): Screening | undefined {
     const uses = (r: RecordedResource, target: RecordedResource) => r.dependencies.includes(target.urn);
     const proxies = resources.filter((r) => uses(r, urlMap));
     const rules = resources.filter((r) => r.type === TYPES.forwardingRule && proxies.some((p) => uses(r, p)));
     const extension = resources.find((r) => r.type === TYPES.trafficExtension && rules.some((rule) => uses(r, rule)));
-    if (!extension) return undefined;
+    return extension && readScreening(extension);
+}
+
+/** How a recorded traffic extension screens, read from its inputs. */
+export function readScreening(extension: RecordedResource): Screening {
     const templateName = (id: unknown) => (typeof id === "string" ? id.split("/").pop() : undefined);
     const chains = (extension.inputs.extensionChains ?? []).map((chain: any): Chain => {
         const callout = chain?.extensions?.[0] ?? {};
@@ -145,6 +151,7 @@ function screeningOf(urlMap: RecordedResource, resources: RecordedResource[]): S
             responses: events.includes(RESPONSE_BODY) ? templateName(fallback?.[RESPONSE_TEMPLATE_KEY]) : undefined,
             failOpen: callout.failOpen === true,
             timeout: callout.timeout,
+            service: typeof callout.service === "string" ? callout.service : undefined,
         };
     });
     return { name: extension.name, chains };

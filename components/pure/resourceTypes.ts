@@ -20,6 +20,14 @@ export const TYPES = {
     /** Regional forwarding rule (global ones are `gcp:compute/globalForwardingRule:GlobalForwardingRule`). */
     forwardingRule: "gcp:compute/forwardingRule:ForwardingRule",
     dnsRecordSet: "gcp:dns/recordSet:RecordSet",
+    /** Cloud Monitoring and Cloud Logging, for `EndpointMonitoring`. */
+    alertPolicy: "gcp:monitoring/alertPolicy:AlertPolicy",
+    dashboard: "gcp:monitoring/dashboard:Dashboard",
+    logBucketConfig: "gcp:logging/projectBucketConfig:ProjectBucketConfig",
+    logExclusion: "gcp:logging/projectExclusion:ProjectExclusion",
+    logMetric: "gcp:logging/metric:Metric",
+    logSink: "gcp:logging/projectSink:ProjectSink",
+    notificationChannel: "gcp:monitoring/notificationChannel:NotificationChannel",
     iapBackendServiceIamBinding: "gcp:iap/webRegionBackendServiceIamBinding:WebRegionBackendServiceIamBinding",
     iapBackendServiceIamMember: "gcp:iap/webRegionBackendServiceIamMember:WebRegionBackendServiceIamMember",
     iapBackendServiceIamPolicy: "gcp:iap/webRegionBackendServiceIamPolicy:WebRegionBackendServiceIamPolicy",
