@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { MODEL_ARMOR_CALLOUT_QUOTA } from "../components/pure/quotas";
 import {
     EndpointMonitoring,
     EndpointMonitoringArgs,
@@ -6,11 +7,7 @@ import {
     GuardedLlmEndpointArgs,
     MONITORING_ALERT_DEFAULTS,
 } from "../components";
-import {
-    DashboardDefinition,
-    MODEL_ARMOR_CALLOUT_QUOTA_PER_MINUTE,
-    renderDashboardGrid,
-} from "../components/pure/monitoringDashboard";
+import { DashboardDefinition, renderDashboardGrid } from "../components/pure/monitoringDashboard";
 import { DOCUMENTED_NAMES, filtersIn, undocumentedNames } from "../components/pure/monitoringNames";
 import { TYPES } from "../components/pure/resourceTypes";
 import { RecordedResource } from "../tools/mockRuntime";
@@ -290,7 +287,7 @@ describe("EndpointMonitoring", () => {
             );
             assert.strictEqual(
                 conditions("callout-quota")[0].conditionThreshold.thresholdValue,
-                (MODEL_ARMOR_CALLOUT_QUOTA_PER_MINUTE * MONITORING_ALERT_DEFAULTS.calloutQuotaPercent) / 100,
+                (MODEL_ARMOR_CALLOUT_QUOTA.perMinute * MONITORING_ALERT_DEFAULTS.calloutQuotaPercent) / 100,
             );
             assert.strictEqual(
                 conditions("fail-closed")[0].conditionThreshold.thresholdValue,

@@ -8,6 +8,7 @@ import { PROJECT_KEYS } from "../stacks/config";
 import { RULES } from "./fixtures/errorCatalogue";
 import { record, shippedPlan } from "./harness";
 import { renderCosts } from "../tools/costReport";
+import { renderDashboardGrid } from "../components/pure/monitoringDashboard";
 import { TYPES } from "../components/pure/resourceTypes";
 
 const README = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
@@ -50,6 +51,16 @@ describe("README", () => {
             printed.trimEnd(),
             "stale: paste the section of npm run plan -- --stack prod",
         );
+    });
+
+    it("draws prod's dashboard as its definition lays it out", async () => {
+        const block = /<!-- generated: npm run plan -- --stack prod \(its dashboard\) -->\n```text\n([\s\S]*?)```/.exec(
+            README,
+        );
+        assert.ok(block, "README shows prod's dashboard");
+        const dashboard = (await shippedPlan("prod")).resources.find((r) => r.type === TYPES.dashboard);
+        const drawn = renderDashboardGrid(JSON.parse(dashboard!.inputs.dashboardJson)).join("\n");
+        assert.strictEqual(block[1].trimEnd(), drawn, "stale: paste the dashboard of npm run plan -- --stack prod");
     });
 
     it("quotes only error lines the validation really produces", () => {

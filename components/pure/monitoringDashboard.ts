@@ -3,6 +3,7 @@
  * alert policies' conditions and the Cloud Logging filters, built only from the names of `monitoringNames.ts`; and
  * the dashboard drawn as a text grid (for the plan and the README). SDK-free, so the plan and the tests can use it.
  */
+import { MODEL_ARMOR_CALLOUT_QUOTA } from "./quotas";
 import { MONITORING_SOURCES } from "./monitoringNames";
 
 /** One Cloud Run service of the endpoint, and the templates that screen it. */
@@ -45,12 +46,6 @@ export interface AlertThresholds {
     /** Sanitize requests per minute, as a percent of the callout quota. */
     readonly calloutQuotaPercent: number;
 }
-
-/**
- * Model Armor's quota for requests from load balancers (ExternalProcessor): 600 per minute per project, shared by
- * every endpoint in the project (`MONITORING_SOURCES.modelArmorQuotas`).
- */
-export const MODEL_ARMOR_CALLOUT_QUOTA_PER_MINUTE = 600;
 
 /** How long a condition must hold before an alert opens, per alert. */
 export const ALERT_WINDOWS = {
@@ -209,7 +204,7 @@ const lines = (...thresholds: Threshold[]) => thresholds;
 /** The rows of the dashboard, top to bottom; each row's widgets share its width equally. */
 function dashboardRows(t: MonitoringTargets, a: AlertThresholds): Widget[][] {
     const refused = t.refusedPathStatus;
-    const quota = MODEL_ARMOR_CALLOUT_QUOTA_PER_MINUTE;
+    const quota = MODEL_ARMOR_CALLOUT_QUOTA.perMinute;
     const note: Widget = {
         title: `${t.title}: how to read this dashboard`,
         text: {
@@ -461,7 +456,7 @@ const condition = (
 
 /** The four alert policies of an endpoint. */
 export function alertPolicySpecs(t: MonitoringTargets, a: AlertThresholds): AlertPolicySpec[] {
-    const quota = MODEL_ARMOR_CALLOUT_QUOTA_PER_MINUTE;
+    const quota = MODEL_ARMOR_CALLOUT_QUOTA.perMinute;
     const quotaThreshold = (quota * a.calloutQuotaPercent) / 100;
     const templates = [...templateIds(t.services, "prompt"), ...templateIds(t.services, "response")];
     const gpu = {
