@@ -15,7 +15,8 @@ import {
     markdownProblem,
 } from "../tools/diagramFile";
 import { RecordedResource } from "../tools/mockRuntime";
-import { CliResult, record, runCli, shippedPlan } from "./harness";
+import { CliResult, record, runCommandHere, runtime, shippedPlan } from "./harness";
+import { planCommand } from "../tools/plan";
 
 const README = path.join(__dirname, "..", "README.md");
 const diagramOf = async (stack: string) => renderDiagram((await shippedPlan(stack)).resources);
@@ -352,18 +353,19 @@ describe("plan diagram (npm run plan -- --diagram)", () => {
         ];
         fs.writeFileSync(md, staleDoc.join("\n"));
         fs.writeFileSync(unmarked, "# Notes\n");
-        // Started when mocha loads this file, so that they run beside the in-process tests.
-        const started = Promise.all([
-            runCli("plan", ["--stack", "dev", "--diagram", mmd]),
-            runCli("plan", ["--stack", "dev", "--diagram", md]),
-            runCli("plan", ["--stack", "dev", "--diagram"]),
-            runCli("plan", ["--stack", "dev", "--diagram", path.join(dir, "dev.png")]),
-            runCli("plan", ["--stack", "dev", "--diagram", unmarked]),
-            runCli("plan", ["--stack", "dev", "--diagram", path.join(dir, "missing", "dev.md")]),
-        ]);
-        let runs: CliResult[];
+        const runs: CliResult[] = [];
+        // One after the other: each plans under the suite's recording runtime.
         before(async () => {
-            runs = await started;
+            for (const target of [
+                [mmd],
+                [md],
+                [],
+                [path.join(dir, "dev.png")],
+                [unmarked],
+                [path.join(dir, "missing", "dev.md")],
+            ]) {
+                runs.push(await runCommandHere(planCommand(runtime), ["--stack", "dev", "--diagram", ...target]));
+            }
         });
 
         it("writes the flowchart to a .mmd file, and refreshes the stack's block in a .md file", async () => {

@@ -3,19 +3,16 @@
  * any program code loads), and helpers to build something and read back what it registered.
  */
 import * as assert from "assert";
-import { spawn } from "child_process";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigurationError } from "../components/validation";
+import { Command, execute } from "../tools/cli";
 import { installRecordingRuntime, RecordedResource, settle } from "../tools/mockRuntime";
 import { buildPlan, Plan } from "../tools/planner";
 import { readStackFile } from "../tools/stackFile";
 import { CATALOGUED_TEXTS } from "./fixtures/errorCatalogue";
 
 export const runtime = installRecordingRuntime("guarded-llm", "test");
-
-/** The TypeScript loader the tests, the plan and the policy CLI run under (package.json, .mocharc.json). */
-export const TS_LOADER = path.join(__dirname, "..", "tools", "register.js");
 
 /**
  * The subject of the gcloud walkthrough's `openssl req -subj "/C=US/ST=CA/L=Mountain View/O=tech/OU=AI/CN=internal.ai"`, written
@@ -38,22 +35,18 @@ export interface CliResult {
 }
 
 /**
- * Runs one of the repository's command-line tools (`tools/<script>.ts`) as its npm script does, without npm's banner,
- * in a child process that the caller can run alongside others.
+ * Runs one of the repository's commands in this process, as its npm script would (`execute` is what `runCommand`
+ * runs), and returns what it printed. Commands that plan use the suite's recording runtime.
  */
-export function runCli(script: string, args: readonly string[], input?: string): Promise<CliResult> {
-    return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ["-r", TS_LOADER, path.join("tools", `${script}.ts`), ...args], {
-            cwd: path.join(__dirname, ".."),
-        });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d) => (stdout += d));
-        child.stderr.on("data", (d) => (stderr += d));
-        child.on("error", reject);
-        child.on("close", (status) => resolve({ status, stdout, stderr }));
-        child.stdin.end(input ?? "");
+export async function runCommandHere(command: Command, args: readonly string[], stdin = ""): Promise<CliResult> {
+    let stdout = "";
+    let stderr = "";
+    const status = await execute(command, [...args], {
+        out: (text) => (stdout += `${text}\n`),
+        err: (text) => (stderr += `${text}\n`),
+        readStdin: () => stdin,
     });
+    return { status, stdout, stderr };
 }
 
 /** Where the shipped stack files are. */

@@ -7,7 +7,8 @@ import { ModelBucket } from "../components";
 import { buildPlan, toStackExport } from "../tools/planner";
 import { renderPlan, renderTree } from "../tools/renderPlan";
 import { readStackFile } from "../tools/stackFile";
-import { CliResult, record, runCli, runtime, shippedPlan } from "./harness";
+import { CliResult, record, runCommandHere, runtime, shippedPlan } from "./harness";
+import { planCommand } from "../tools/plan";
 import { TYPES } from "../components/pure/resourceTypes";
 
 const ROOT = path.join(__dirname, "..");
@@ -140,18 +141,16 @@ describe("offline plan CLI (npm run plan)", () => {
     const devJson = path.join(dir, "dev.json");
     const brokenJson = path.join(dir, "broken.json");
     const failOpenJson = path.join(dir, "failopen.json");
-    // Each run loads the SDK in a child process. They start when mocha loads this file, so that they run beside the
-    // in-process tests rather than after them.
-    const started = Promise.all([
-        runCli("plan", ["--stack", "dev", "--json", devJson]),
-        runCli("plan", ["--config-file", "test/fixtures/Pulumi.broken.yaml", "--json", brokenJson]),
-        runCli("plan", ["--config-file", "test/fixtures/Pulumi.failopen.yaml", "--json", failOpenJson]),
-        runCli("plan", ["--stack"]),
-    ]);
     let runs: Record<"dev" | "broken" | "failOpen" | "usage", CliResult>;
+    // One after the other: each plans under the suite's recording runtime.
     before(async () => {
-        const [dev, broken, failOpen, usage] = await started;
-        runs = { dev, broken, failOpen, usage };
+        const plan = (...args: string[]) => runCommandHere(planCommand(runtime), args);
+        runs = {
+            dev: await plan("--stack", "dev", "--json", devJson),
+            broken: await plan("--config-file", "test/fixtures/Pulumi.broken.yaml", "--json", brokenJson),
+            failOpen: await plan("--config-file", "test/fixtures/Pulumi.failopen.yaml", "--json", failOpenJson),
+            usage: await plan("--stack"),
+        };
     });
 
     it("runs the dev stack and writes the JSON plan", () => {

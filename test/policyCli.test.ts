@@ -7,7 +7,8 @@ import { SECRET } from "../components/pure/values";
 import { toStackExport } from "../tools/planner";
 import { formatViolations, runPolicies } from "../tools/policyRunner";
 import { readStackExport, StackExportError } from "../tools/stackExport";
-import { CliResult, runCli, shippedPlan } from "./harness";
+import { CliResult, runCommandHere, shippedPlan } from "./harness";
+import { policyCommand } from "../tools/policyCli";
 
 const ROOT = path.join(__dirname, "..");
 const EXPORTS = path.join("test", "fixtures", "exports");
@@ -45,10 +46,11 @@ describe("policy CLI (npm run policy)", () => {
         notJson: [[notJson]],
         stdinNotExport: [["-"], '{"version": 3, "deployment": {"resources": {}}}'],
     };
-    const started = Promise.all(Object.values(cases).map(([args, input]) => runCli("policyCli", args, input)));
     let runs: Record<string, CliResult>;
     before(async () => {
-        const results = await started;
+        const results = await Promise.all(
+            Object.values(cases).map(([args, input]) => runCommandHere(policyCommand, args, input)),
+        );
         runs = Object.fromEntries(Object.keys(cases).map((name, i) => [name, results[i]]));
     });
 

@@ -12,7 +12,8 @@ import { describeTarget, renderTable, toJson } from "../tools/verify/report";
 import { ARTICLE_MESSAGE } from "../components/modelArmorPresets";
 import { CHECK_NAMES, CheckResult, PROMPT_CHECKS, VerifyOptions } from "../tools/verify/types";
 import { Break, FakeEndpoint, FakeEndpointOptions, FakeService, startFakeEndpoint } from "./fixtures/fakeEndpoint";
-import { CliResult, runCli } from "./harness";
+import { CliResult, runCommandHere } from "./harness";
+import { verifyCommand } from "../tools/verify";
 
 const ROOT = path.join(__dirname, "..");
 
@@ -440,7 +441,7 @@ describe("verify CLI", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "verify-"));
     const jsonFile = path.join(dir, "verify.json");
     const pulumiOnPath = spawnSync("pulumi", ["version"]).error === undefined;
-    // Wrong usage needs no endpoint: these start at once, beside the in-process tests.
+    // Wrong usage needs no endpoint.
     const usage: Record<string, string[]> = {
         none: [],
         unknownFlag: ["--url", "https://127.0.0.1", "--verbose"],
@@ -448,7 +449,6 @@ describe("verify CLI", () => {
         notAnOrigin: ["--url", "https://127.0.0.1/v1"],
         noStackFile: ["--stack", "nosuch"],
     };
-    const started = Promise.all(Object.values(usage).map((args) => runCli("verify", args)));
     let runs: Record<string, CliResult>;
     let good: FakeEndpoint;
     let broken: FakeEndpoint;
@@ -459,10 +459,11 @@ describe("verify CLI", () => {
             responseBlock: { status: 798, message: ARTICLE_MESSAGE },
         });
         broken = await startFakeEndpoint({ break: "admin-path-open" });
+        const verify = (args: string[]) => runCommandHere(verifyCommand, args);
         const [results, devRun, brokenRun] = await Promise.all([
-            started,
-            runCli("verify", ["--stack", "dev", "--url", good.url, "--insecure", "--json", jsonFile, "--timeout", "5"]),
-            runCli("verify", ["--url", broken.url, "--insecure", "--check", "allowlist-refuses-admin-paths"]),
+            Promise.all(Object.values(usage).map(verify)),
+            verify(["--stack", "dev", "--url", good.url, "--insecure", "--json", jsonFile, "--timeout", "5"]),
+            verify(["--url", broken.url, "--insecure", "--check", "allowlist-refuses-admin-paths"]),
         ]);
         runs = { ...Object.fromEntries(Object.keys(usage).map((name, i) => [name, results[i]])), devRun, brokenRun };
     });

@@ -11,7 +11,7 @@ import { spawnSync } from "child_process";
 import * as os from "os";
 import * as path from "path";
 import { benchExitCode, benchRows, BENCH_USAGE, median, parseBenchArgs, renderBench } from "./benchReport";
-import { runCommand } from "./cli";
+import { CommandIo, runCommand } from "./cli";
 
 const ROOT = path.join(__dirname, "..");
 const LOADER = path.join(__dirname, "register.js");
@@ -60,7 +60,7 @@ async function planServices(count: number): Promise<void> {
     await settle();
 }
 
-async function main(argv: string[]): Promise<number> {
+async function main(argv: string[], io: CommandIo): Promise<number> {
     const servicesArg = argv.indexOf(SERVICES_FLAG);
     if (servicesArg >= 0) {
         await planServices(Number(argv[servicesArg + 1]));
@@ -90,8 +90,8 @@ async function main(argv: string[]): Promise<number> {
         testPassed: test.status === 0,
     });
     const header = `bench: median of ${runs} runs; node ${process.version}; ${cpu.length} x ${cpu[0]?.model ?? "cpu"}; load ${os.loadavg()[0].toFixed(2)}`;
-    console.log(renderBench(header, rows));
+    io.out(renderBench(header, rows));
     return benchExitCode(rows);
 }
 
-runCommand("bench", BENCH_USAGE, () => main(process.argv.slice(2)));
+runCommand({ name: "bench", usage: BENCH_USAGE, main }, module);

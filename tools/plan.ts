@@ -12,7 +12,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { invalidConfiguration, runCommand, UsageError } from "./cli";
+import { Command, CommandIo, invalidConfiguration, runCommand, UsageError } from "./cli";
+import type { RecordingRuntime } from "./mockRuntime";
 import { DiagramFormat, diagramFileText, diagramFormat, markdownProblem } from "./diagramFile";
 
 const USAGE =
@@ -92,8 +93,15 @@ function writeDiagram({ file, format, source }: DiagramTarget, flowchart: string
     fs.writeFileSync(file, diagramFileText(format, source, file, flowchart, existing));
 }
 
-async function main(): Promise<number> {
-    const args = parseArgs(process.argv.slice(2));
+/** The plan command; `runtime` is the recording runtime to plan under (a test's), else one of its own. */
+export const planCommand = (runtime?: RecordingRuntime): Command => ({
+    name: "plan",
+    usage: USAGE,
+    main: (argv, io) => main(argv, io, runtime),
+});
+
+async function main(argv: string[], io: CommandIo, given?: RecordingRuntime): Promise<number> {
+    const args = parseArgs(argv);
     // Loaded only now: wrong usage is answered without loading the Pulumi SDK.
     const { ConfigurationError, formatProblem } = await import("../components/validation");
     const { installRecordingRuntime } = await import("./mockRuntime");
@@ -102,31 +110,31 @@ async function main(): Promise<number> {
     const { hasMandatoryViolation } = await import("./policyRunner");
     const { renderPlan } = await import("./renderPlan");
     const { readStackFile } = await import("./stackFile");
-    const runtime = installRecordingRuntime("guarded-llm", args.stack);
+    const runtime = given ?? installRecordingRuntime("guarded-llm", args.stack);
     try {
         const plan = await buildPlan(runtime, args.stack, readStackFile(args.configFile));
-        console.log(renderPlan(plan));
+        io.out(renderPlan(plan));
         if (args.jsonFile) {
             fs.writeFileSync(args.jsonFile, JSON.stringify(toStackExport(plan), null, 2) + "\n");
-            console.log(`\nWrote ${args.jsonFile}`);
+            io.out(`\nWrote ${args.jsonFile}`);
         }
         if (args.diagram) {
             writeDiagram(args.diagram, renderDiagram(plan.resources));
-            console.log(`${args.jsonFile ? "" : "\n"}Wrote ${args.diagram.file}`);
+            io.out(`${args.jsonFile ? "" : "\n"}Wrote ${args.diagram.file}`);
         }
         if (hasMandatoryViolation(plan.violations)) {
-            console.error("plan: a mandatory policy is violated (see above)");
+            io.err("plan: a mandatory policy is violated (see above)");
             return 1;
         }
         return 0;
     } catch (e) {
         if (e instanceof ConfigurationError) {
-            console.error(invalidConfiguration("plan", args.configFile, e.problems.map(formatProblem)));
+            io.err(invalidConfiguration("plan", args.configFile, e.problems.map(formatProblem)));
         } else {
-            console.error(`plan: ${e instanceof Error ? e.message : String(e)}`);
+            io.err(`plan: ${e instanceof Error ? e.message : String(e)}`);
         }
         return 1;
     }
 }
 
-runCommand("plan", USAGE, main);
+runCommand(planCommand(), module);

@@ -8,7 +8,7 @@
  * usage or a file that cannot be read or is not a stack export.
  */
 import * as fs from "fs";
-import { runCommand, UsageError } from "./cli";
+import { Command, CommandIo, runCommand, UsageError } from "./cli";
 import type { PolicyPackConfig } from "@pulumi/policy";
 import type { Violation } from "./policyRunner";
 import { readStackExport, StackExportError } from "./stackExport";
@@ -55,13 +55,13 @@ function violationsJson(violations: readonly Violation[]) {
 }
 
 /** Runs the command; returns the exit code. */
-async function main(argv: string[]): Promise<number> {
+async function main(argv: string[], io: CommandIo): Promise<number> {
     const args = parseArgs(argv);
     let text: string;
     try {
-        text = fs.readFileSync(args.file === "-" ? 0 : args.file, "utf8");
+        text = args.file === "-" ? io.readStdin() : fs.readFileSync(args.file, "utf8");
     } catch (e) {
-        console.error(`policy: cannot read ${args.file}: ${(e as Error).message}`);
+        io.err(`policy: cannot read ${args.file}: ${(e as Error).message}`);
         return 2;
     }
     let resources;
@@ -70,7 +70,7 @@ async function main(argv: string[]): Promise<number> {
     } catch (e) {
         if (!(e instanceof StackExportError)) throw e;
         const name = args.file === "-" ? "standard input" : args.file;
-        console.error(`policy: ${name} ${e.message}`);
+        io.err(`policy: ${name} ${e.message}`);
         return 2;
     }
     // Loaded only now: the pack and the SDKs take most of the start-up time, which a usage error need not wait for.
@@ -80,27 +80,29 @@ async function main(argv: string[]): Promise<number> {
         try {
             config = JSON.parse(fs.readFileSync(args.configFile, "utf8"));
         } catch (e) {
-            console.error(`policy: cannot read the policy pack config ${args.configFile}: ${(e as Error).message}`);
+            io.err(`policy: cannot read the policy pack config ${args.configFile}: ${(e as Error).message}`);
             return 2;
         }
     }
     const violations = runPolicies(resources, config);
-    console.log(`Checked ${resources.length} resources of ${args.file}.`);
-    console.log(formatViolations(violations));
+    io.out(`Checked ${resources.length} resources of ${args.file}.`);
+    io.out(formatViolations(violations));
     if (args.jsonFile !== undefined) {
         try {
             fs.writeFileSync(args.jsonFile, JSON.stringify(violationsJson(violations), null, 2) + "\n");
         } catch (e) {
-            console.error(`policy: cannot write ${args.jsonFile}: ${(e as Error).message}`);
+            io.err(`policy: cannot write ${args.jsonFile}: ${(e as Error).message}`);
             return 2;
         }
-        console.log(`\nWrote ${args.jsonFile}`);
+        io.out(`\nWrote ${args.jsonFile}`);
     }
     if (hasMandatoryViolation(violations)) {
-        console.error("policy: a mandatory policy is violated (see above)");
+        io.err("policy: a mandatory policy is violated (see above)");
         return 1;
     }
     return 0;
 }
 
-runCommand("policy", USAGE, () => main(process.argv.slice(2)), 2);
+export const policyCommand: Command = { name: "policy", usage: USAGE, failure: 2, main };
+
+runCommand(policyCommand, module);

@@ -13,46 +13,48 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { invalidConfiguration, runCommand, UsageError } from "./cli";
+import { Command, CommandIo, invalidConfiguration, runCommand, UsageError } from "./cli";
 import { parseArgs, USAGE } from "./verify/args";
 import { buildTargets } from "./verify/options";
 import type { VerifyOptions } from "./verify/types";
 
 const ROOT = path.join(__dirname, "..");
 
-async function main(): Promise<number> {
-    const args = parseArgs(process.argv.slice(2), ROOT);
+async function main(argv: string[], io: CommandIo): Promise<number> {
+    const args = parseArgs(argv, ROOT);
     let targets: VerifyOptions[];
     try {
         targets = await buildTargets(args);
     } catch (e) {
         if (e instanceof UsageError) {
-            console.error(`verify: ${e.message}`);
+            io.err(`verify: ${e.message}`);
             return 2;
         }
         const { ConfigurationError, formatProblem } = await import("../components/validation");
         // Only a stack file can be an invalid configuration.
         if (!(e instanceof ConfigurationError) || args.configFile === undefined) throw e;
-        console.error(invalidConfiguration("verify", args.configFile, e.problems.map(formatProblem)));
+        io.err(invalidConfiguration("verify", args.configFile, e.problems.map(formatProblem)));
         return 2;
     }
     // Loaded only now: wrong usage is answered without loading the openai client.
     const { runTargets, exitCodeOf } = await import("./verify/run");
     const { describeTarget, renderTable, toJson } = await import("./verify/report");
     const services = targets.flatMap((t) => (t.service === undefined ? [] : [t.service]));
-    console.log(
+    io.out(
         services.length === 0
             ? `verify: ${describeTarget(targets[0])}`
             : `verify: stack ${args.stack}, service${services.length > 1 ? "s" : ""} ${services.join(", ")}`,
     );
     const results = await runTargets(targets);
     const titles = Object.fromEntries(targets.map((t) => [t.service ?? "", describeTarget(t)]));
-    console.log(renderTable(results, titles));
+    io.out(renderTable(results, titles));
     if (args.jsonFile) {
         fs.writeFileSync(args.jsonFile, JSON.stringify(toJson(results), null, 2) + "\n");
-        console.log(`\nWrote ${args.jsonFile}`);
+        io.out(`\nWrote ${args.jsonFile}`);
     }
     return exitCodeOf(results);
 }
 
-runCommand("verify", USAGE, main);
+export const verifyCommand: Command = { name: "verify", usage: USAGE, main };
+
+runCommand(verifyCommand, module);
