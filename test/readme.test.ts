@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import * as ts from "typescript";
+import { transform } from "sucrase";
 import { ENDPOINT_PART_KEYS } from "../components/guardedLlmEndpoint";
 import { MODEL_PULL_JOB_ARG_KEYS } from "../components/ollamaServiceArgs";
 import { PROJECT_KEYS } from "../stacks/config";
@@ -22,9 +22,8 @@ function readmeExample(): string {
 
 /** Runs the example as a program would, with `guarded-llm` resolving to this repository's components. */
 function runExample(): Record<string, unknown> {
-    const js = ts.transpileModule(readmeExample(), {
-        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 },
-    }).outputText;
+    // Transpiled as the suite's own loader does (tools/register.js).
+    const js = transform(readmeExample(), { transforms: ["typescript", "imports"] }).code;
     const module = { exports: {} as Record<string, unknown> };
     const load = (name: string) => (name === "guarded-llm" ? require("../components") : require(name));
     new Function("require", "module", "exports", js)(load, module, module.exports);

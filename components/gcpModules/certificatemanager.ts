@@ -1,0 +1,2 @@
+export { Certificate } from "@pulumi/gcp/certificatemanager/certificate";
+export { DnsAuthorization } from "@pulumi/gcp/certificatemanager/dnsAuthorization";

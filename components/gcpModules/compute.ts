@@ -1,0 +1,11 @@
+export { Address } from "@pulumi/gcp/compute/address";
+export { ForwardingRule } from "@pulumi/gcp/compute/forwardingRule";
+export { RegionBackendService } from "@pulumi/gcp/compute/regionBackendService";
+export { RegionNetworkEndpointGroup } from "@pulumi/gcp/compute/regionNetworkEndpointGroup";
+export { RegionSecurityPolicy } from "@pulumi/gcp/compute/regionSecurityPolicy";
+export { RegionSslCertificate } from "@pulumi/gcp/compute/regionSslCertificate";
+export { RegionSslPolicy } from "@pulumi/gcp/compute/regionSslPolicy";
+export { RegionTargetHttpProxy } from "@pulumi/gcp/compute/regionTargetHttpProxy";
+export { RegionTargetHttpsProxy } from "@pulumi/gcp/compute/regionTargetHttpsProxy";
+export { RegionUrlMap } from "@pulumi/gcp/compute/regionUrlMap";
+export { Subnetwork } from "@pulumi/gcp/compute/subnetwork";

@@ -1,0 +1,1 @@
+export { RecordSet } from "@pulumi/gcp/dns/recordSet";

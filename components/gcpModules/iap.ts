@@ -1,0 +1,1 @@
+export { WebRegionBackendServiceIamMember } from "@pulumi/gcp/iap/webRegionBackendServiceIamMember";

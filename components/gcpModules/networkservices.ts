@@ -1,0 +1,1 @@
+export { LbTrafficExtension } from "@pulumi/gcp/networkservices/lbTrafficExtension";

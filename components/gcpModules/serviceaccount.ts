@@ -1,0 +1,1 @@
+export { Account } from "@pulumi/gcp/serviceaccount/account";

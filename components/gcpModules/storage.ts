@@ -1,0 +1,2 @@
+export { Bucket } from "@pulumi/gcp/storage/bucket";
+export { BucketIAMMember } from "@pulumi/gcp/storage/bucketIAMMember";
