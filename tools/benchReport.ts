@@ -90,7 +90,9 @@ export function benchExitCode(rows: readonly BenchRow[]): number {
 
 /** The rows as the bench prints them, under a header that says what machine and load they were measured on. */
 export function renderBench(header: string, rows: readonly BenchRow[]): string {
+    const width = (pick: (r: BenchRow) => string) => Math.max(...rows.map((r) => pick(r).length));
+    const [what, value, target] = [width((r) => r.what), width((r) => r.value), width((r) => r.target)];
     const line = (r: BenchRow) =>
-        `  ${r.what.padEnd(44)} ${r.value.padEnd(28)} target ${r.target.padEnd(8)} ${r.met ? "ok" : "MISSED"}`;
+        `  ${r.what.padEnd(what)}  ${r.value.padEnd(value)}  target ${r.target.padEnd(target)}  ${r.met ? "ok" : "MISSED"}`;
     return [header, ...rows.map(line)].join("\n");
 }
