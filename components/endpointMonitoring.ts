@@ -2,6 +2,8 @@ import * as gcp from "./gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { ModelArmorTemplatesSettings } from "./modelArmorPresets";
 import { boundedSlug } from "./naming";
+import { modelArmorTemplateId } from "./modelArmorTemplates";
+import type { RegionalHttpsLoadBalancer } from "./regionalHttpsLoadBalancer";
 import {
     AlertPolicySpec,
     AlertThresholds,
@@ -370,4 +372,35 @@ export class EndpointMonitoring extends pulumi.ComponentResource {
         }
         this.registerOutputs({ dashboard: this.dashboard.id, blockMetricType: this.blockMetricType });
     }
+}
+
+/** A service to watch: its Cloud Run service, and the templates (by component name) that screen it. */
+export const monitoredService = (label: string, cloudRunService: string, templates: string): MonitoredServiceArgs => ({
+    label,
+    cloudRunService,
+    promptTemplateId: modelArmorTemplateId(templates, "prompt"),
+    responseTemplateId: modelArmorTemplateId(templates, "response"),
+});
+
+/** The monitoring of a guarded endpoint or gateway (`name`): its load balancer's HTTPS rule and each of `services`. */
+export function monitorLoadBalancer(
+    name: string,
+    config: EndpointMonitoringConfig,
+    loadBalancer: RegionalHttpsLoadBalancer,
+    placement: { region: string; project?: pulumi.Input<string>; refusedPathStatus?: 403 | 404 },
+    services: readonly MonitoredServiceArgs[],
+    parent: pulumi.Resource,
+): EndpointMonitoring {
+    return new EndpointMonitoring(
+        `${name}-monitoring`,
+        {
+            ...config,
+            ...placement,
+            displayName: `guarded-llm ${name}`,
+            forwardingRuleName: loadBalancer.httpsForwardingRule.name,
+            loadBalancingScheme: loadBalancer.loadBalancingScheme,
+            services,
+        },
+        { parent },
+    );
 }

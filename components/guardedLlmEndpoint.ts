@@ -9,6 +9,8 @@ import {
     ENDPOINT_MONITORING_ARG_KEYS,
     EndpointMonitoring,
     EndpointMonitoringConfig,
+    monitoredService,
+    monitorLoadBalancer,
     validateMonitoringConfig,
     validateSanitizeLogsKeepFindings,
 } from "./endpointMonitoring";
@@ -353,27 +355,15 @@ export class GuardedLlmEndpoint extends pulumi.ComponentResource {
             { ...args.ollama, region, project, modelBucketName: this.modelBucketName },
             { parent: this },
         );
-        if (args.cloudArmor) {
-            this.cloudArmor = new CloudArmorEdgeProtection(
-                `${name}-edge`,
-                { ...args.cloudArmor, region, project },
-                { parent: this },
-            );
-        }
-        this.loadBalancer = new RegionalHttpsLoadBalancer(
-            `${name}-lb`,
-            {
-                ...args.loadBalancer,
-                access: args.access,
-                region,
-                project,
-                // A plain name, not the service's output: the load balancer, the templates and the extension are
-                // created while the model is pulled and the GPU revision starts, not after.
-                cloudRunService: this.ollama.serviceName,
-                securityPolicy: this.cloudArmor?.policy.selfLink ?? args.loadBalancer.securityPolicy,
-            },
-            { parent: this },
-        );
+        ({ cloudArmor: this.cloudArmor, loadBalancer: this.loadBalancer } = frontDoor(
+            name,
+            args,
+            project,
+            // A plain name, not the service's output: the load balancer, the templates and the extension are
+            // created while the model is pulled and the GPU revision starts, not after.
+            { cloudRunService: this.ollama.serviceName },
+            this,
+        ));
         this.modelArmor = new ModelArmorTemplates(
             templatesName(name),
             { ...templates, region, project },
@@ -398,27 +388,13 @@ export class GuardedLlmEndpoint extends pulumi.ComponentResource {
             { parent: this },
         );
         if (args.monitoring) {
-            const templates = templatesName(name);
-            this.monitoring = new EndpointMonitoring(
-                `${name}-monitoring`,
-                {
-                    ...args.monitoring,
-                    region,
-                    project,
-                    displayName: `guarded-llm ${name}`,
-                    forwardingRuleName: this.loadBalancer.httpsForwardingRule.name,
-                    loadBalancingScheme: this.loadBalancer.loadBalancingScheme,
-                    refusedPathStatus: args.loadBalancer.refusedPathStatus,
-                    services: [
-                        {
-                            label: this.ollama.serviceName,
-                            cloudRunService: this.ollama.serviceName,
-                            promptTemplateId: modelArmorTemplateId(templates, "prompt"),
-                            responseTemplateId: modelArmorTemplateId(templates, "response"),
-                        },
-                    ],
-                },
-                { parent: this },
+            this.monitoring = monitorLoadBalancer(
+                name,
+                args.monitoring,
+                this.loadBalancer,
+                { region, project, refusedPathStatus: args.loadBalancer.refusedPathStatus },
+                [monitoredService(this.ollama.serviceName, this.ollama.serviceName, templatesName(name))],
+                this,
             );
         }
         for (const warning of guardedLlmEndpointWarnings(args)) pulumi.log.warn(warning, this);
@@ -436,6 +412,36 @@ export class GuardedLlmEndpoint extends pulumi.ComponentResource {
             responseTemplateId: this.modelArmor.responseTemplateId,
         });
     }
+}
+
+/**
+ * The load balancer of an endpoint or gateway in front of `backends`, behind the opt-in Cloud Armor edge protection
+ * (else the user's own `loadBalancer.securityPolicy`).
+ */
+export function frontDoor(
+    name: string,
+    args: Pick<GuardedLlmEndpointArgs, "region" | "access" | "loadBalancer" | "cloudArmor">,
+    project: pulumi.Input<string> | undefined,
+    backends: Pick<RegionalHttpsLoadBalancerArgs, "cloudRunService" | "services">,
+    parent: pulumi.Resource,
+): { cloudArmor?: CloudArmorEdgeProtection; loadBalancer: RegionalHttpsLoadBalancer } {
+    const { region } = args;
+    const cloudArmor = args.cloudArmor
+        ? new CloudArmorEdgeProtection(`${name}-edge`, { ...args.cloudArmor, region, project }, { parent })
+        : undefined;
+    const loadBalancer = new RegionalHttpsLoadBalancer(
+        `${name}-lb`,
+        {
+            ...args.loadBalancer,
+            ...backends,
+            access: args.access,
+            region,
+            project,
+            securityPolicy: cloudArmor?.policy.selfLink ?? args.loadBalancer.securityPolicy,
+        },
+        { parent },
+    );
+    return { cloudArmor, loadBalancer };
 }
 
 /**

@@ -1,8 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CloudArmorEdgeProtection } from "./cloudArmorEdgeProtection";
-import { EndpointMonitoring, EndpointMonitoringConfig, validateSanitizeLogsKeepFindings } from "./endpointMonitoring";
+import {
+    EndpointMonitoring,
+    EndpointMonitoringConfig,
+    monitoredService,
+    monitorLoadBalancer,
+    validateSanitizeLogsKeepFindings,
+} from "./endpointMonitoring";
 import {
     endpointApis,
+    frontDoor,
     EndpointCloudArmorArgs,
     EndpointLoadBalancerArgs,
     EndpointModelArmorArgs,
@@ -358,55 +365,37 @@ export class GuardedLlmGateway extends pulumi.ComponentResource {
                 ),
             ]),
         );
-        if (args.cloudArmor) {
-            this.cloudArmor = new CloudArmorEdgeProtection(
-                `${name}-edge`,
-                { ...args.cloudArmor, region, project },
-                { parent: this },
-            );
-        }
-        this.loadBalancer = new RegionalHttpsLoadBalancer(
-            `${name}-lb`,
+        ({ cloudArmor: this.cloudArmor, loadBalancer: this.loadBalancer } = frontDoor(
+            name,
+            args,
+            project,
+            // Plain names, as in GuardedLlmEndpoint: the load balancer does not wait for the model pulls.
             {
-                ...args.loadBalancer,
-                access: args.access,
-                region,
-                project,
-                // Plain names, as in GuardedLlmEndpoint: the load balancer does not wait for the model pulls.
                 services: entries.map(([service, value]) => ({
                     name: service,
                     cloudRunService: this.ollama[service].serviceName,
                     host: value.host,
                     pathPrefix: value.pathPrefix,
                 })),
-                securityPolicy: this.cloudArmor?.policy.selfLink ?? args.loadBalancer.securityPolicy,
             },
-            { parent: this },
-        );
+            this,
+        ));
         this.modelArmor = this.templates(name, args, project);
         this.trafficExtension = this.extension(name, args, project);
         if (args.monitoring) {
-            this.monitoring = new EndpointMonitoring(
-                `${name}-monitoring`,
-                {
-                    ...args.monitoring,
-                    region,
-                    project,
-                    displayName: `guarded-llm ${name}`,
-                    forwardingRuleName: this.loadBalancer.httpsForwardingRule.name,
-                    loadBalancingScheme: this.loadBalancer.loadBalancingScheme,
-                    refusedPathStatus: args.loadBalancer.refusedPathStatus,
-                    services: entries.map(([service, value]) => {
-                        const templates = serviceTemplatesName(name, service, value);
-                        return {
-                            label: service,
-                            cloudRunService: this.ollama[service].serviceName,
-                            promptTemplateId: modelArmorTemplateId(templates, "prompt"),
-                            responseTemplateId: modelArmorTemplateId(templates, "response"),
-                        };
-                    }),
-                },
-                { parent: this },
+            this.monitoring = monitorLoadBalancer(
+                name,
+                args.monitoring,
+                this.loadBalancer,
+                { region, project, refusedPathStatus: args.loadBalancer.refusedPathStatus },
+                entries.map(([service, value]) =>
+                    monitoredService(
+                        service,
+                        this.ollama[service].serviceName,
+                        serviceTemplatesName(name, service, value),
+                    ),
+                ),
+                this,
             );
         }
         for (const warning of guardedLlmGatewayWarnings(args)) pulumi.log.warn(warning, this);
