@@ -374,7 +374,7 @@ export const modelArmorScreensRoutedPaths: StackValidationPolicy = {
             for (const chain of unreadable) {
                 report(
                     `${chain.where}.matchCondition of ${extension.name} cannot be verified: the pack reads only ` +
-                        "request.path, request.host and request.backend_service_name comparisons joined by || and &&, " +
+                        "request.path, request.host and request.backend_service_name compared (==, startsWith, matches) and joined by || and &&, " +
                         `not ${quote(chain.condition)}, so a routed path may skip Model Armor unnoticed. Fix: ${CEL_FIX}.`,
                     extension.urn,
                 );

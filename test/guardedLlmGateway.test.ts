@@ -100,7 +100,7 @@ describe("GuardedLlmGateway", () => {
             }
         });
 
-        it("screens every request routed to a service with that service's chain; a Host the chains do not recognise with the last", async () => {
+        it("screens every request routed to a service with that service's chain, however the Host is spelled", async () => {
             const resources = await fleet();
             const urlMap = ofType(resources, TYPES.urlMap).find((r) => r.name === "fleet-lb-url-map")!.inputs;
             const extension = ofType(resources, TYPES.trafficExtension)[0];
@@ -120,8 +120,12 @@ describe("GuardedLlmGateway", () => {
                     assert.strictEqual(chainFor(extension, { path: row.path, host, backendService }), service);
                     // Without the backend attribute (its spelling is unconfirmed), the host alone picks the chain.
                     assert.strictEqual(chainFor(extension, { path: row.path, host }), service);
-                    // A Host spelled otherwise than the URL map's rule still reaches a chain: the last one.
-                    assert.strictEqual(chainFor(extension, { path: row.path, host: host.toUpperCase() }), "coder");
+                    // However the client spells the Host, in any case and with a port, its service's chain.
+                    for (const spelling of [host.toUpperCase(), `${host}:443`]) {
+                        assert.strictEqual(chainFor(extension, { path: row.path, host: spelling }), service);
+                    }
+                    // A request no earlier chain recognises still meets the last one, never none.
+                    assert.strictEqual(chainFor(extension, { path: row.path, host: "other.example.com" }), "coder");
                 }
             }
             assert.strictEqual(routeRequest(urlMap, "/v1/chat/completions").kind, "refused", "no Host: refused");

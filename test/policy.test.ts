@@ -1052,16 +1052,17 @@ describe("policy pack", () => {
         });
 
         it("reports a match condition it cannot read as unverifiable, not as passed", () => {
-            assertViolations(withCel('request.path.matches("^/v1/.*")'), policy, [
+            assertViolations(withCel('request.path.contains("/v1/")'), policy, [
                 [
                     "guard",
-                    /^extensionChains\[0\]\.matchCondition of guard cannot be verified: the pack reads only request\.path, request\.host and request\.backend_service_name comparisons joined by \|\| and &&, not "request\.path\.matches\(\\"\^\/v1\/\.\*\\"\)".*Fix: write it as request\.path == "\/p"/,
+                    /^extensionChains\[0\]\.matchCondition of guard cannot be verified: the pack reads only request\.path, request\.host and request\.backend_service_name compared \(==, startsWith, matches\) and joined by \|\| and &&, not "request\.path\.contains\(\\"\/v1\/\\"\)".*Fix: write it as request\.path == "\/p"/,
                 ],
             ]);
         });
 
         it("accepts a condition that matches every routed path, however it is written", () => {
             assertClean(withCel('(request.path.startsWith("/v1/")) || request.path == "/"'), policy);
+            assertClean(withCel('request.path.matches("^/v1/")'), policy);
             assertClean(withCel("true"), policy);
         });
     });

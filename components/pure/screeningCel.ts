@@ -24,12 +24,11 @@ export interface ServiceChainMatch {
 }
 
 /**
- * The condition of one service's chain in a gateway: its requests by host (or, with path routing, by prefixed path)
- * OR by the backend service the URL map chose, AND a routed path. Either half alone selects them; both are written
- * so that neither an unconfirmed attribute (the backend's name as the proxy spells it) nor a Host header spelled
- * differently from the URL map's host rule (case, port) can make a routed request skip its chain. With path
- * routing, whether the chain sees the path before or after the URL map's rewrite is UNCONFIRMED, so both spellings
- * are matched.
+ * The condition of one service's chain in a gateway: its requests by host (in any case, with or without a port) or,
+ * with path routing, by prefixed path, OR by the backend service the URL map chose, AND a routed path. Either half
+ * alone selects them; both are written so that an unconfirmed attribute (the backend's name as the proxy spells it)
+ * cannot make a routed request miss its own chain. With path routing, whether the chain sees the path before or
+ * after the URL map's rewrite is UNCONFIRMED, so both spellings are matched.
  */
 export function serviceChainCel(match: ServiceChainMatch): string {
     const backend = `request.backend_service_name == "${match.backendService}"`;
@@ -38,7 +37,15 @@ export function serviceChainCel(match: ServiceChainMatch): string {
         const prefixed = screenedPathsCel(match.paths.map((p) => `${match.pathPrefix}${p}`));
         return `${prefixed} || (${backend} && ${paths})`;
     }
-    return `(request.host == "${match.host}" || ${backend}) && ${paths}`;
+    return `(${hostMatchesCel(match.host!)} || ${backend}) && ${paths}`;
+}
+
+/**
+ * CEL matching `host` as a Host header may spell it: in any case, with or without a port. Dots are written `[.]` so
+ * that the pattern needs no escapes (host names hold only letters, digits, hyphens and dots).
+ */
+export function hostMatchesCel(host: string): string {
+    return `request.host.matches("(?i)^${host.replace(/\./g, "[.]")}(:[0-9]+)?$")`;
 }
 
 /** The request attributes a condition can read. */
@@ -62,15 +69,31 @@ const ATTRIBUTES: Record<string, Attribute> = {
 export type Condition =
     | { readonly kind: "true" }
     | { readonly kind: "or" | "and"; readonly terms: readonly Condition[] }
-    | { readonly kind: "equals" | "startsWith"; readonly attribute: Attribute; readonly value: string };
+    | { readonly kind: "equals" | "startsWith"; readonly attribute: Attribute; readonly value: string }
+    | { readonly kind: "matches"; readonly attribute: Attribute; readonly pattern: RegExp };
 
 const TOKEN =
-    /\s*(\|\||&&|==|\(|\)|"([^"\\]*)"|'([^'\\]*)'|(request\.(?:path|host|backend_service_name))(\.startsWith\()?|true)/y;
+    /\s*(\|\||&&|==|\(|\)|"([^"\\]*)"|'([^'\\]*)'|(request\.(?:path|host|backend_service_name))(\.startsWith\(|\.matches\()?|true)/y;
+
+/**
+ * An RE2 pattern of CEL's `matches` (a search, not a full match) as a JavaScript RegExp: a leading `(?i)` becomes
+ * the `i` flag; undefined for a pattern JavaScript reads differently or not at all.
+ */
+function re2Pattern(pattern: string): RegExp | undefined {
+    const caseless = pattern.startsWith("(?i)");
+    const body = caseless ? pattern.slice(4) : pattern;
+    if (/\(\?|\\[pPQEz]|\[\[:/.test(body)) return undefined;
+    try {
+        return new RegExp(body, caseless ? "i" : "");
+    } catch {
+        return undefined;
+    }
+}
 
 /**
  * Reads a condition made of `request.path`, `request.host` and `request.backend_service_name` compared with `==`
- * (either operand order) or `.startsWith(...)` against string literals, `true`, `&&`, `||` and parentheses: what
- * this library writes and the usual hand-written path lists. Undefined for anything else (negation, `matches`,
+ * (either operand order), `.startsWith(...)` or `.matches(...)` against string literals, `true`, `&&`, `||` and
+ * parentheses: what this library writes and the usual hand-written path lists. Undefined for anything else (negation, `matches`,
  * other attributes, escapes in strings): what it selects cannot be told without a full CEL interpreter, so a
  * caller must not assume it.
  */
@@ -119,7 +142,10 @@ export function parseCondition(cel: string): Condition | undefined {
             if (token[4] !== undefined && token[5] !== undefined) {
                 const value = literal(tokens[at++]);
                 if (value === undefined || tokens[at++]?.[1] !== ")") return undefined;
-                return { kind: "startsWith", attribute: ATTRIBUTES[token[4]], value };
+                const attribute = ATTRIBUTES[token[4]];
+                if (token[5] === ".startsWith(") return { kind: "startsWith", attribute, value };
+                const pattern = re2Pattern(value);
+                return pattern === undefined ? undefined : { kind: "matches", attribute, pattern };
             }
             if (token[4] !== undefined) {
                 const value = tokens[at++]?.[1] === "==" ? literal(tokens[at++]) : undefined;
@@ -149,6 +175,7 @@ export function conditionMatches(condition: Condition, request: ChainRequest): b
         default: {
             const actual = request[condition.attribute];
             if (actual === undefined) return false;
+            if (condition.kind === "matches") return condition.pattern.test(actual);
             return condition.kind === "equals" ? actual === condition.value : actual.startsWith(condition.value);
         }
     }
