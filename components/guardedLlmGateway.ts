@@ -10,6 +10,8 @@ import {
 import {
     endpointApis,
     frontDoor,
+    GUARDED_LLM_ENDPOINT_ARG_KEYS,
+    GuardedLlmEndpointArgs,
     EndpointCloudArmorArgs,
     EndpointLoadBalancerArgs,
     EndpointModelArmorArgs,
@@ -103,6 +105,13 @@ export interface GuardedLlmGatewayArgs {
     readonly existingModelBucketName?: pulumi.Input<string>;
     /** Enable the APIs the gateway needs, as the endpoint does. @default false */
     readonly enableApis?: boolean;
+    /**
+     * Accept path routing (`pathPrefix`) although whether Model Armor screens an OpenAI path behind a prefix is
+     * UNCONFIRMED: the URL map's rewrite most likely happens after the extension, so Model Armor would see
+     * `/coder/v1/chat/completions`, not recognise it, and let it pass unscreened. Set it only to run
+     * `npm run verify`'s `prompt-blocked` through each prefix. @default false
+     */
+    readonly allowUnconfirmedPathScreening?: boolean;
 }
 
 export const GUARDED_LLM_GATEWAY_ARG_KEYS = declareArgKeys<GuardedLlmGatewayArgs>()({
@@ -115,6 +124,7 @@ export const GUARDED_LLM_GATEWAY_ARG_KEYS = declareArgKeys<GuardedLlmGatewayArgs
         "modelBuckets",
         "enableApis",
         "monitoring",
+        "allowUnconfirmedPathScreening",
     ],
     codeOnly: ["region", "project", "existingModelBucketName"],
 });
@@ -161,7 +171,12 @@ export function validateGuardedLlmGatewayArgs(
 ): void {
     const { config, codeOnly } = GUARDED_LLM_GATEWAY_ARG_KEYS;
     problems.knownKeys(args as object as Record<string, unknown>, [...config, ...codeOnly]);
-    const { services, modelBuckets, ...shared } = args;
+    const { services, modelBuckets } = args;
+    // The parts a gateway shares with an endpoint, checked as an endpoint's.
+    const shared = pick(args, [
+        ...GUARDED_LLM_ENDPOINT_ARG_KEYS.config,
+        ...GUARDED_LLM_ENDPOINT_ARG_KEYS.codeOnly,
+    ]) as Omit<GuardedLlmEndpointArgs, "ollama">;
     if (modelBuckets !== undefined) problems.oneOf("modelBuckets", modelBuckets, MODEL_BUCKETS);
     if (args.existingModelBucketName !== undefined && modelBuckets === "per-service") {
         problems.add("existingModelBucketName", undefined, 'applies only when modelBuckets is "shared"');
@@ -239,7 +254,21 @@ export function validateGuardedLlmGatewayArgs(
             problems.under("monitoring."),
         );
     }
+    validatePathRouting(args, entries, problems);
     if (problems.list.length === 0) validateChainBudgets(args, name, problems);
+}
+
+/** Path routing may leave prompts unscreened: refused unless accepted explicitly, under the first prefix given. */
+function validatePathRouting(args: GuardedLlmGatewayArgs, entries: [string, unknown][], problems: Problems): void {
+    const accepted = args.allowUnconfirmedPathScreening;
+    if (accepted !== undefined) problems.boolean("allowUnconfirmedPathScreening", accepted);
+    const prefixed = entries.find(([, value]) => isPlainObject(value) && typeof value.pathPrefix === "string");
+    if (prefixed === undefined || accepted === true) return;
+    problems.add(
+        `services.${prefixed[0]}.pathPrefix`,
+        (prefixed[1] as GatewayServiceArgs).pathPrefix,
+        "path routing may leave prompts unscreened: Model Armor most likely sees the prefixed path, which it does not recognise as OpenAI's, and lets it pass; use host routing, or set allowUnconfirmedPathScreening: true and run npm run verify (prompt-blocked through each prefix) before serving traffic",
+    );
 }
 
 /** Each service's `model_armor_settings` must fit its chain's metadata; checked on valid args only. */

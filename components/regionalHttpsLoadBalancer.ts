@@ -273,7 +273,9 @@ function validateServices(services: unknown, tls: unknown, problems: Problems): 
             item.add(field, value, `repeats the ${what} of ${earlier}: each service needs its own`);
         else seen.set(`${what}:${String(value).toLowerCase()}`, `service ${JSON.stringify(service)}`);
     };
-    const byHost = services.filter((s) => isPlainObject(s) && s.host !== undefined).length;
+    // The first service says how every service is reached; one that differs is reported.
+    const first: unknown = services[0];
+    const firstByHost = isPlainObject(first) ? first.host !== undefined : undefined;
     const covered = certificateNames(tls);
     services.forEach((service, i) => {
         const at = `services[${i}]`;
@@ -285,7 +287,7 @@ function validateServices(services: unknown, tls: unknown, problems: Problems): 
         }
         if ((service.host === undefined) === (service.pathPrefix === undefined)) {
             item.add("host", undefined, "give either host (host routing) or pathPrefix (path routing)");
-        } else if ((service.host !== undefined) !== (byHost === services.length) && byHost > 0) {
+        } else if (firstByHost !== undefined && (service.host !== undefined) !== firstByHost) {
             item.add(
                 service.host === undefined ? "pathPrefix" : "host",
                 service.host ?? service.pathPrefix,
@@ -304,7 +306,7 @@ function validateServices(services: unknown, tls: unknown, problems: Problems): 
                 "pathPrefix",
                 service.pathPrefix,
                 PATH_PREFIX_PATTERN,
-                'must be one path segment of lowercase letters, digits and hyphens after "/", e.g. "/coder"',
+                'must be one path segment of 1-32 lowercase letters, digits and hyphens after "/", e.g. "/coder"',
             )
         ) {
             if (RESERVED_PREFIXES.includes(service.pathPrefix)) {

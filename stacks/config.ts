@@ -27,7 +27,7 @@ import { EndpointMonitoringConfig } from "../components/endpointMonitoring";
 import { validateProvidedPems } from "../components/loadBalancerTls";
 import { PEM_PRIVATE_KEY } from "../components/pure/pem";
 import { eachString, isPlainObject } from "../components/pure/values";
-import { definedOnly, didYouMean, Problems } from "../components/validation";
+import { definedOnly, didYouMean, pick, Problems } from "../components/validation";
 
 export const PROJECT_NAMESPACE = "guarded-llm";
 
@@ -52,6 +52,8 @@ export interface StackConfig {
     services?: Record<string, GatewayServiceArgs>;
     /** One model bucket or one per service (`guarded-llm:modelBuckets`, with `services`). */
     modelBuckets?: ModelBuckets;
+    /** Path routing accepted although its screening is unconfirmed (`guarded-llm:allowUnconfirmedPathScreening`). */
+    allowUnconfirmedPathScreening?: boolean;
 }
 
 /** Keys of the stack alone: the components never see them. */
@@ -107,8 +109,12 @@ export function parseStackConfig(
         const bucketProblem = bucketNameProblem(modelBucketName(namePrefix), true);
         if (bucketProblem) ours.add("namePrefix", namePrefix, bucketProblem);
     }
-    const services = values.services as Record<string, GatewayServiceArgs> | undefined;
-    const modelBuckets = values.modelBuckets as ModelBuckets | undefined;
+    // The keys only a gateway reads: the services, and how they share a bucket and may be routed.
+    const gatewayKeys = GUARDED_LLM_GATEWAY_ARG_KEYS.config.filter(
+        (k) => !(GUARDED_LLM_ENDPOINT_ARG_KEYS.config as readonly string[]).includes(k),
+    );
+    const gatewayOnly = definedOnly(pick(values, gatewayKeys)) as Partial<GuardedLlmGatewayArgs>;
+    const { services } = gatewayOnly;
     const endpoint = {
         region: region ?? "",
         access: values.access as AccessArgs,
@@ -123,8 +129,9 @@ export function parseStackConfig(
     checkPlaintextKeys(raw, secretKeys, problems);
     const name = typeof namePrefix === "string" ? namePrefix : stackName;
     if (services === undefined) {
-        if (modelBuckets !== undefined)
-            ours.add("modelBuckets", modelBuckets, "applies only with guarded-llm:services");
+        for (const [key, value] of Object.entries(gatewayOnly)) {
+            ours.add(key, value, "applies only with guarded-llm:services");
+        }
         validateGuardedLlmEndpointArgs(endpoint, ours, name, "gcp:region");
     } else if (endpoint.ollama !== undefined) {
         ours.add(
@@ -133,17 +140,12 @@ export function parseStackConfig(
             "give either ollama (one service) or services (several behind one gateway), not both: move it under services.<name>",
         );
     } else {
-        const gateway: GuardedLlmGatewayArgs = {
-            ...endpoint,
-            ollama: undefined,
-            services,
-            modelBuckets,
-        } as GuardedLlmGatewayArgs;
+        const gateway = { ...endpoint, ollama: undefined, ...gatewayOnly } as GuardedLlmGatewayArgs;
         validateGuardedLlmGatewayArgs(definedOnly(gateway) as GuardedLlmGatewayArgs, ours, name, "gcp:region");
     }
     problems.check();
     return {
-        ...definedOnly({ ...endpoint, services, modelBuckets }),
+        ...definedOnly({ ...endpoint, ...gatewayOnly }),
         project: project!,
         region: region!,
         namePrefix: namePrefix as string,

@@ -20,6 +20,7 @@ export function buildStack(config: StackConfig) {
             monitoring,
             services: config.services,
             modelBuckets: config.modelBuckets,
+            allowUnconfirmedPathScreening: config.allowUnconfirmedPathScreening,
         });
         const buckets = Object.fromEntries(
             Object.entries(gateway.modelBuckets).map(([service, bucket]) => [service, bucket.bucketName]),

@@ -252,6 +252,7 @@ describe("plan diagram (npm run plan -- --diagram)", () => {
                             chat: { pathPrefix: "/chat", models: ["gemma3:4b"] },
                             coder: { pathPrefix: "/coder", models: ["qwen2.5-coder:7b"] },
                         },
+                        allowUnconfirmedPathScreening: true,
                     }),
             );
             const d = parse(renderDiagram(resources.all));

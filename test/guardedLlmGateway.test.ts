@@ -186,6 +186,7 @@ describe("GuardedLlmGateway", () => {
                         chat: { pathPrefix: "/chat", models: ["gemma3:4b"] },
                         coder: { pathPrefix: "/coder", models: ["qwen2.5-coder:7b"] },
                     },
+                    allowUnconfirmedPathScreening: true,
                 }),
             );
             const urlMap = resources.one(TYPES.urlMap).inputs;
@@ -312,6 +313,7 @@ describe("GuardedLlmGateway", () => {
                             c: { pathPrefix: "/api" },
                             d: { host: "d.example.com" },
                         },
+                        allowUnconfirmedPathScreening: true,
                     }),
                 ),
                 [
@@ -320,6 +322,11 @@ describe("GuardedLlmGateway", () => {
                     ["services.d.host", "d.example.com"],
                 ],
             );
+        });
+
+        it("path routing, unless accepted: Model Armor may not recognise a prefixed OpenAI path", async () => {
+            const prefixed = { chat: { pathPrefix: "/chat" }, coder: { pathPrefix: "/coder" } };
+            assertProblems(await refusal(gateway({ services: prefixed })), [["services.chat.pathPrefix", "/chat"]]);
         });
 
         it("a chain's model_armor_settings over the metadata budget, under the service's models", async () => {

@@ -123,7 +123,11 @@ function describeRoute(row: RouteTableRow, screening: Screening | undefined, nam
         chain.prompts ? `prompts by ${chain.prompts}` : "prompts UNSCREENED",
         chain.responses ? `responses by ${chain.responses} (non-streaming only)` : "responses UNSCREENED",
     ];
-    return `${target}  screened${namesChain ? ` by chain ${chain.name}` : ""}: ${sides.join(", ")}`;
+    // Model Armor reads the operation from the path it is sent, which behind a rewrite is most likely the prefixed one.
+    const verdict = route.rewrittenPath
+        ? "screening UNCONFIRMED (Model Armor may not recognise this path)"
+        : "screened";
+    return `${target}  ${verdict}${namesChain ? ` by chain ${chain.name}` : ""}: ${sides.join(", ")}`;
 }
 
 /** The extension bound to a forwarding rule whose proxy uses `urlMap`, read from its recorded inputs. */
