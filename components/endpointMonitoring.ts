@@ -1,5 +1,6 @@
 import * as gcp from "./gcp";
 import * as pulumi from "@pulumi/pulumi";
+import * as time from "@pulumiverse/time";
 import { ModelArmorTemplatesSettings } from "./modelArmorPresets";
 import { boundedSlug } from "./naming";
 import { modelArmorTemplateId } from "./modelArmorTemplates";
@@ -92,6 +93,13 @@ export const ALERT_THRESHOLD_KEYS: readonly (keyof AlertThresholds)[] = [
     "calloutQuotaPercent",
 ];
 export const SANITIZE_LOGS_KEYS: readonly (keyof SanitizeLogsArgs)[] = ["retentionDays", "exclude"];
+
+/**
+ * How long the block-rate alert waits after its log-based metric is created: Cloud Monitoring can take minutes to know
+ * a new metric, and refuses an alert on it until then (UNCONFIRMED how long in practice; Google's error says up to 10
+ * minutes). Waiting costs one deploy this long, once.
+ */
+export const LOG_METRIC_PROPAGATION_SECONDS = 180;
 
 /** The alert thresholds when a stack sets none: the one place they are written. */
 export const MONITORING_ALERT_DEFAULTS: AlertThresholds = {
@@ -306,6 +314,13 @@ export class EndpointMonitoring extends pulumi.ComponentResource {
             ...channels.filter((c) => c.startsWith("projects/")),
             ...this.emailChannels.map((c) => c.name),
         ];
+        // Cloud Monitoring refuses an alert on a log-based metric it does not know yet ("could take up to 10 minutes"
+        // after the metric is created): the block-rate policy waits, once, when the metric is created or replaced.
+        const metricKnown = new time.Sleep(
+            `${name}-block-metric-propagation`,
+            { createDuration: `${LOG_METRIC_PROPAGATION_SECONDS}s`, triggers: { metric: this.blockMetric.id } },
+            { parent: this, dependsOn: [this.blockMetric] },
+        );
         const specs = forwardingRule.apply((fr) => alertPolicySpecs(targets(fr), this.thresholds));
         this.alertPolicies = Object.fromEntries(
             alertPolicySpecs(targets(""), this.thresholds).map(({ key, displayName, severity }) => {
@@ -321,7 +336,7 @@ export class EndpointMonitoring extends pulumi.ComponentResource {
                         documentation: { content: spec.apply((s) => s.documentation), mimeType: "text/markdown" },
                         notificationChannels,
                     },
-                    { parent: this, dependsOn: key === "block-rate" ? [this.blockMetric] : [] },
+                    { parent: this, dependsOn: key === "block-rate" ? [metricKnown] : [] },
                 );
                 return [key, policy];
             }),
@@ -367,7 +382,8 @@ export class EndpointMonitoring extends pulumi.ComponentResource {
                     description: `${title}: keeps Model Armor's sanitize entries (screened text) out of the _Default bucket`,
                     filter: entries,
                 },
-                parent,
+                // Kept out of _Default only once the sink routes them to their own bucket.
+                { parent: this, dependsOn: this.sanitizeLogSink ? [this.sanitizeLogSink] : [] },
             );
         }
         this.registerOutputs({ dashboard: this.dashboard.id, blockMetricType: this.blockMetricType });

@@ -13,6 +13,7 @@ import { TYPES } from "../components/pure/resourceTypes";
 import { RecordedResource } from "../tools/mockRuntime";
 import { renderPlan } from "../tools/renderPlan";
 import { assertProblems, record, Recorded, refusal, shippedPlan } from "./harness";
+import { LOG_METRIC_PROPAGATION_SECONDS } from "../components/endpointMonitoring";
 
 const MONITORING_TYPES = [
     TYPES.dashboard,
@@ -74,6 +75,20 @@ describe("EndpointMonitoring", () => {
                 const r = await recordedOf(stack);
                 for (const type of MONITORING_TYPES) assert.deepStrictEqual(r.ofType(type), [], `${stack} ${type}`);
             }
+        });
+
+        it("creates the block-rate alert only after its metric has had time to become known, and excludes sanitize entries from _Default only once the sink routes them", async () => {
+            const r = await recordedOf("prod");
+            const metric = r.one(TYPES.logMetric);
+            const wait = r.one(TYPES.timeSleep, "prod-monitoring-block-metric-propagation");
+            assert.strictEqual(wait.inputs.createDuration, `${LOG_METRIC_PROPAGATION_SECONDS}s`);
+            assert.ok(wait.dependencies.includes(metric.urn));
+            const blockRate = r.ofType(TYPES.alertPolicy).find((p) => p.name.endsWith("-block-rate"))!;
+            assert.deepStrictEqual(
+                blockRate.dependencies.filter((d) => d === wait.urn),
+                [wait.urn],
+            );
+            assert.ok(r.one(TYPES.logExclusion).dependencies.includes(r.one(TYPES.logSink).urn));
         });
 
         it("prod: one dashboard, the block metric, four alert policies telling the on-call address", async () => {
