@@ -321,6 +321,22 @@ describe("verify a gateway stack (guarded-llm:services)", () => {
         assert.strictEqual(exitCodeOf(results), 1);
     });
 
+    it("skips host-variants-screened when IAP refuses every variant: the chains were not exercised", async () => {
+        const { results } = await verifyStack(
+            FLEET,
+            { services: fleetServices(), iapToken: "iap-jwt", iapHostBound: true },
+            () => ["--token", "iap-jwt", "--check", "host-variants-screened"],
+        );
+        for (const service of ["chat", "coder"]) {
+            const check = result(results, "host-variants-screened", service);
+            assert.strictEqual(check.status, "SKIP");
+            assert.match(
+                check.summary,
+                /: refused by IAP before Model Armor \(the credential names the host as written\)/,
+            );
+        }
+    });
+
     it("fails host-variants-screened as a bypass when a Host in upper case or with :443 reaches the model", async () => {
         const { results } = await verifyStack(
             FLEET,
