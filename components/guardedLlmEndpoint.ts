@@ -127,6 +127,9 @@ export const ENDPOINT_PART_KEYS: Readonly<
 /** The name of the endpoint's model bucket component, from which the bucket's name derives. */
 export const modelBucketName = (endpointName: string) => `${endpointName}-models`;
 
+/** The name of the traffic extension of an endpoint or gateway. */
+export const trafficExtensionName = (name: string) => `${name}-armor-ext`;
+
 /** The name of the endpoint's Model Armor templates component, from which the template ids derive. */
 export const templatesName = (endpointName: string) => `${endpointName}-armor`;
 
@@ -370,7 +373,7 @@ export class GuardedLlmEndpoint extends pulumi.ComponentResource {
             { parent: this },
         );
         this.trafficExtension = new ModelArmorTrafficExtension(
-            `${name}-armor-ext`,
+            trafficExtensionName(name),
             {
                 region,
                 project,

@@ -10,6 +10,7 @@ import {
 import {
     endpointApis,
     frontDoor,
+    trafficExtensionName,
     GUARDED_LLM_ENDPOINT_ARG_KEYS,
     GuardedLlmEndpointArgs,
     EndpointCloudArmorArgs,
@@ -520,7 +521,7 @@ export class GuardedLlmGateway extends pulumi.ComponentResource {
             };
         });
         return new ModelArmorTrafficExtension(
-            `${name}-armor-ext`,
+            trafficExtensionName(name),
             {
                 region: args.region,
                 project,

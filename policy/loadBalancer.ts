@@ -2,6 +2,7 @@
  * The regional external Application Load Balancer: TLS, the path allowlist of its URL map, the HTTP redirect and
  * Cloud Armor. Facts: docs/platform-facts.md#regional-load-balancer and #ollama-api.
  */
+import { MODEL_ARMOR_CALLOUT_QUOTA } from "../components/pure/quotas";
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { classifyOllamaPath, OLLAMA_PATHS } from "../components/pure/ollamaPaths";
 import {
@@ -209,7 +210,7 @@ export const lbCloudArmor: ResourceValidationPolicy = {
         if (!EXTERNAL_SCHEMES.includes(props.loadBalancingScheme) || (props.securityPolicy ?? "") !== "") return;
         report(
             "has no securityPolicy: nothing limits how fast one client can send prompts (each costs GPU time and " +
-                "Model Armor quota, 600 callouts per minute per project). Fix: set guarded-llm:cloudArmor " +
+                `Model Armor quota, ${MODEL_ARMOR_CALLOUT_QUOTA.perMinute} callouts per minute per project). Fix: set guarded-llm:cloudArmor ` +
                 "(e.g. { requestsPerMinutePerClient: 60 }), or attach a regional Cloud Armor policy with a throttle or " +
                 "rate_based_ban rule (RegionalHttpsLoadBalancer args.securityPolicy).",
         );

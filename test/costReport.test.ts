@@ -40,6 +40,14 @@ function edited(resources: RecordedResource[], edit: (r: RecordedResource) => vo
 describe("cost and quota report", () => {
     it("prices prod from the table: one busy instance-hour, the floor, busy hours and the month", async () => {
         const { costs } = await shippedPlan("prod");
+        // Worked out by hand from us-central1's list prices (read 2026-12-03): an L4 without zonal redundancy, 8 vCPU
+        // and 32 GiB for 3,600 s is $0.6721 + $0.5184 + $0.2304; one warm instance for 730 h a month.
+        const printed = renderCosts(costs).join("\n");
+        assert.match(
+            printed,
+            /one busy instance-hour \(billed per instance, CPU always allocated\): \$1\.4209 = GPU \$0\.6721 \+ 8 vCPU \$0\.5184 \+ 32 GiB \$0\.2304/,
+        );
+        assert.match(printed, /floor: 1 instance x 730 h = \$1,037\.27 a month/);
         const ollama = ollamaConfig("prod");
         const [service] = costs.services;
         assert.deepStrictEqual(service.service, {

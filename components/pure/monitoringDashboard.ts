@@ -344,9 +344,13 @@ export function dashboardDefinition(t: MonitoringTargets, a: AlertThresholds): D
     const tiles: Tile[] = [];
     let yPos = 0;
     for (const row of dashboardRows(t, a)) {
-        const width = COLUMNS / row.length;
+        // Whole columns only: the last tile takes what a division leaves over.
+        const width = Math.floor(COLUMNS / row.length);
         const height = row.some((w) => w.text) ? NOTE_HEIGHT : CHART_HEIGHT;
-        row.forEach((widget, i) => tiles.push({ xPos: i * width, yPos, width, height, widget }));
+        row.forEach((widget, i) => {
+            const last = i === row.length - 1;
+            tiles.push({ xPos: i * width, yPos, width: last ? COLUMNS - i * width : width, height, widget });
+        });
         yPos += height;
     }
     return { displayName: t.title, mosaicLayout: { columns: COLUMNS, tiles } };

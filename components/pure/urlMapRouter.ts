@@ -144,7 +144,7 @@ function selectPathMatcher(urlMap: Json, host: string | undefined): [string, Jso
 /**
  * How well a host rule pattern matches: an exact host beats the longest `*.suffix` wildcard, which beats `*`; -1 is
  * no match. This is Envoy's virtual-host order, which GCP's Envoy-based load balancers are assumed to follow
- * (UNCONFIRMED for overlapping rules; the allowlist uses a single `*` rule).
+ * (UNCONFIRMED for overlapping rules; this library writes none: one `*` rule, or one exact host per service).
  */
 function hostScore(pattern: string, host: string | undefined): number {
     if (pattern === "*") return 0;
