@@ -221,6 +221,16 @@ export function validateRegionalHttpsLoadBalancerArgs(args: RegionalHttpsLoadBal
     } else if (args.services !== undefined) {
         validateServices(args.services, args.tls, problems);
     }
+    const byHost = Array.isArray(args.services) && args.services.some((s) => isPlainObject(s) && s.host !== undefined);
+    if (byHost && args.access?.mode === "internal" && args.access.dns === undefined) {
+        problems
+            .under("access.")
+            .add(
+                "dns",
+                undefined,
+                "is required with access.mode internal and services reached by host: each host needs an A record in a Cloud DNS private zone, made in access.dns.zone",
+            );
+    }
     if (args.access === undefined) {
         problems.add("access", undefined, ACCESS_REQUIRED);
     } else if (problems.object("access", args.access)) {
@@ -584,7 +594,15 @@ export class RegionalHttpsLoadBalancer extends pulumi.ComponentResource {
         this.httpsForwardingRule = forwardingRule("https", 443, httpsProxy.selfLink);
         if (resolved.httpRedirect) forwardingRule("http", 80, this.httpRedirectProxy(name, resolved).selfLink);
 
-        if (internal?.dns) this.privateDnsRecord(name, resolved, internal.dns);
+        if (internal?.dns) {
+            this.privateDnsRecord(`${name}-dns`, resolved, internal.dns.zone, internal.dns.name);
+            // Host routing on a private address: each host resolves in the same private zone.
+            for (const route of routes ?? []) {
+                if (route.host !== undefined && route.host !== internal.dns.name.replace(/\.$/, "")) {
+                    this.privateDnsRecord(`${name}-${route.name}-dns`, resolved, internal.dns.zone, route.host);
+                }
+            }
+        }
         this.endpointUrl =
             tlsArgs.mode === "managed"
                 ? pulumi.output(`https://${tlsArgs.domains[0]}`)
@@ -661,17 +679,13 @@ export class RegionalHttpsLoadBalancer extends pulumi.ComponentResource {
     }
 
     /** An A record for the internal address in a Cloud DNS private zone. */
-    private privateDnsRecord(
-        name: string,
-        args: ResolvedRegionalHttpsLoadBalancerArgs,
-        dns: { zone: string; name: string },
-    ) {
+    private privateDnsRecord(name: string, args: ResolvedRegionalHttpsLoadBalancerArgs, zone: string, host: string) {
         return new gcp.dns.RecordSet(
-            `${name}-dns`,
+            name,
             {
                 project: args.project,
-                managedZone: dns.zone,
-                name: dns.name.endsWith(".") ? dns.name : `${dns.name}.`,
+                managedZone: zone,
+                name: host.endsWith(".") ? host : `${host}.`,
                 type: "A",
                 ttl: 300,
                 rrdatas: [this.address.address],

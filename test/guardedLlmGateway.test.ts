@@ -263,6 +263,22 @@ describe("GuardedLlmGateway", () => {
             assert.deepStrictEqual(modelsDirs(perService.resources), Array(4).fill("/root/.ollama/models"));
         });
 
+        it("gives every host a private A record with access.mode internal, and needs access.dns for it", async () => {
+            const internal = { mode: "internal" as const, subnet: "apps" };
+            const { resources } = await record(
+                gateway({ access: { ...internal, dns: { zone: "private", name: "llm.example.com." } } }),
+            );
+            assert.deepStrictEqual(
+                resources.ofType(TYPES.dnsRecordSet).map((r) => [r.inputs.managedZone, r.inputs.name]),
+                [
+                    ["private", "llm.example.com."],
+                    ["private", "chat.example.com."],
+                    ["private", "coder.example.com."],
+                ],
+            );
+            assertProblems(await refusal(gateway({ access: internal })), [["access.dns"]]);
+        });
+
         it("names every host in a self-signed certificate", async () => {
             const { resources } = await record(gateway());
             assert.deepStrictEqual(resources.one(TYPES.tlsSelfSignedCert).inputs.dnsNames, [
