@@ -19,13 +19,8 @@ export {
     GuardedLlmEndpoint,
     GuardedLlmEndpointArgs,
 } from "./guardedLlmEndpoint";
-export {
-    GatewayServiceArgs,
-    GatewayServiceSummary,
-    GuardedLlmGateway,
-    GuardedLlmGatewayArgs,
-    ModelBuckets,
-} from "./guardedLlmGateway";
+export { GatewayServiceSummary, GuardedLlmGateway } from "./guardedLlmGateway";
+export { GatewayServiceArgs, GuardedLlmGatewayArgs, ModelBuckets } from "./guardedLlmGatewayArgs";
 export { DnsRecord, ManagedTlsArgs, ProvidedTlsArgs, SelfSignedTlsArgs, TlsArgs } from "./loadBalancerTls";
 export { ModelArmorFloorSetting, ModelArmorFloorSettingArgs } from "./modelArmorFloorSetting";
 export {

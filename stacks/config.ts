@@ -21,7 +21,7 @@ import {
     GuardedLlmGatewayArgs,
     ModelBuckets,
     validateGuardedLlmGatewayArgs,
-} from "../components/guardedLlmGateway";
+} from "../components/guardedLlmGatewayArgs";
 import { AccessArgs } from "../components/access";
 import { EndpointMonitoringConfig } from "../components/endpointMonitoring";
 import { validateProvidedPems } from "../components/loadBalancerTls";

@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { GuardedLlmGateway, GuardedLlmGatewayArgs } from "../components/guardedLlmGateway";
+import { GuardedLlmGateway } from "../components/guardedLlmGateway";
+import { GuardedLlmGatewayArgs } from "../components/guardedLlmGatewayArgs";
 import { MAX_EXTENSION_CHAINS, ModelArmorTrafficExtension } from "../components/modelArmorTrafficExtension";
 import { EXTENSION_METADATA_LIMIT, MODEL_ARMOR_SETTINGS_KEY } from "../components/pure/modelArmorSettings";
 import { TYPES } from "../components/pure/resourceTypes";

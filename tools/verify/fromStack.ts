@@ -5,7 +5,7 @@
  * `pulumi stack output --json` (https://www.pulumi.com/docs/iac/cli/commands/pulumi_stack_output/) for the URL.
  */
 import { spawnSync } from "child_process";
-import { serviceModelArmor } from "../../components/guardedLlmGateway";
+import { serviceModelArmor } from "../../components/guardedLlmGatewayArgs";
 import { EndpointModelArmorArgs } from "../../components/guardedLlmEndpoint";
 import { routedPaths } from "../../components/pure/allowlistUrlMap";
 import { resolveModelArmorSettings } from "../../components/modelArmorPresets";
