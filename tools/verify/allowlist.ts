@@ -45,6 +45,14 @@ export function adminProbes(allowedPaths: readonly string[], model: string | und
 }
 
 /**
+ * With path routing, the routed paths without any prefix: the URL map forwards only prefixed paths, so these must be
+ * refused too (an unprefixed path reaching a service would bypass its chain's prefixed condition).
+ */
+export function unprefixedProbes(allowedPaths: readonly string[]): ProbeRequest[] {
+    return allowedPaths.map((path) => ({ ...probe(path), unprefixed: true }));
+}
+
+/**
  * Spellings that an exact match refuses but a normalising proxy or Ollama's router (gin: percent-decoding,
  * trailing-slash redirects; https://github.com/gin-gonic/gin/blob/master/gin.go) might turn into a routed path.
  */

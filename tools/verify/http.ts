@@ -18,6 +18,8 @@ export interface ProbeRequest {
     /** Send the credential (default true); the unauthenticated access check turns it off. */
     authenticated?: boolean;
     headers?: Record<string, string>;
+    /** With path routing: send the path as it is, outside the service's prefix. */
+    unprefixed?: boolean;
 }
 
 export interface ProbeResponse {
@@ -67,7 +69,9 @@ export class Transport {
 
     /** The request as it is sent: its path under the prefix. The evidence shows this. */
     sent(request: ProbeRequest): ProbeRequest {
-        return this.pathPrefix === "" ? request : { ...request, path: `${this.pathPrefix}${request.path}` };
+        return this.pathPrefix === "" || request.unprefixed
+            ? request
+            : { ...request, path: `${this.pathPrefix}${request.path}` };
     }
 
     send(request: ProbeRequest): Promise<ProbeResponse> {

@@ -5,7 +5,7 @@
 import * as net from "net";
 import { routedPaths } from "../../components/pure/allowlistUrlMap";
 import { checkHttpRedirect, checkRunAppUrl, checkUnauthenticated } from "./access";
-import { adminProbes, checkRefused, variantProbes } from "./allowlist";
+import { adminProbes, checkRefused, unprefixedProbes, variantProbes } from "./allowlist";
 import { Transport } from "./http";
 import { checkInference, checkModelsListed, listModels, openAiClient } from "./inference";
 import { checkHostVariants, checkPrompt, checkResponse, promptProbes } from "./screening";
@@ -101,7 +101,10 @@ export async function runVerify(options: VerifyOptions): Promise<CheckResult[]> 
                 checkRefused(
                     "allowlist-refuses-admin-paths",
                     transport,
-                    adminProbes(allowedPaths, model),
+                    [
+                        ...adminProbes(allowedPaths, model),
+                        ...(options.pathPrefix ? unprefixedProbes(allowedPaths) : []),
+                    ],
                     refusedStatus,
                 ),
             "allowlist-path-variants": () =>
