@@ -412,7 +412,6 @@ export function monitorLoadBalancer(
         {
             ...config,
             ...placement,
-            displayName: `guarded-llm ${name}`,
             forwardingRuleName: loadBalancer.httpsForwardingRule.name,
             loadBalancingScheme: loadBalancer.loadBalancingScheme,
             services,

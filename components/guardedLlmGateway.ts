@@ -3,7 +3,6 @@ import { CloudArmorEdgeProtection } from "./cloudArmorEdgeProtection";
 import { EndpointMonitoring, monitoredService, monitorLoadBalancer } from "./endpointMonitoring";
 import { endpointApis, frontDoor, trafficExtensionName, modelBucketName } from "./guardedLlmEndpoint";
 import { DnsRecord } from "./loadBalancerTls";
-import { resolveModelArmorSettings } from "./modelArmorPresets";
 import { ModelArmorTemplates } from "./modelArmorTemplates";
 import { ModelArmorTrafficExtension } from "./modelArmorTrafficExtension";
 import { ModelBucket } from "./modelBucket";
@@ -19,6 +18,7 @@ import { RegionalHttpsLoadBalancer } from "./regionalHttpsLoadBalancer";
 import { checkComponentArgs, pick } from "./validation";
 import {
     gatewayServiceName,
+    gatewayTemplateSettings,
     GuardedLlmGatewayArgs,
     guardedLlmGatewayWarnings,
     hasOwnTemplates,
@@ -90,10 +90,9 @@ export class GuardedLlmGateway extends pulumi.ComponentResource {
         const entries = Object.entries(args.services);
 
         if (args.enableApis) {
-            const settings = [args.modelArmor ?? {}, ...entries.map(([, s]) => serviceModelArmor(args, s))];
             this.apis = new ProjectApis(
                 `${name}-apis`,
-                { project: args.project, apis: endpointApis(args, settings.map(resolveModelArmorSettings)) },
+                { project: args.project, apis: endpointApis(args, gatewayTemplateSettings(args)) },
                 { parent: this },
             );
         }

@@ -129,6 +129,13 @@ export function serviceModelArmor(args: Pick<GuardedLlmGatewayArgs, "modelArmor"
     return { ...args.modelArmor, ...service.modelArmor } as EndpointModelArmorArgs;
 }
 
+/** The template settings of a gateway: its own, and each service's with its keys laid over them. */
+export function gatewayTemplateSettings(args: Pick<GuardedLlmGatewayArgs, "modelArmor" | "services">) {
+    return [args.modelArmor ?? {}, ...Object.values(args.services).map((s) => serviceModelArmor(args, s))].map(
+        resolveModelArmorSettings,
+    );
+}
+
 /** Does the service have templates of its own (it sets a template key), or share the gateway's? */
 export const hasOwnTemplates = (service: GatewayServiceArgs) =>
     TEMPLATE_KEYS.some((key) => (service.modelArmor as Record<string, unknown> | undefined)?.[key] !== undefined);
@@ -223,15 +230,7 @@ export function validateGuardedLlmGatewayArgs(
         });
     }
     if (problems.list.length === 0) {
-        const settings = [
-            args.modelArmor ?? {},
-            ...Object.values(args.services).map((s) => serviceModelArmor(args, s)),
-        ];
-        validateSanitizeLogsKeepFindings(
-            args.monitoring,
-            settings.map(resolveModelArmorSettings),
-            problems.under("monitoring."),
-        );
+        validateSanitizeLogsKeepFindings(args.monitoring, gatewayTemplateSettings(args), problems.under("monitoring."));
     }
     validatePathRouting(args, entries, problems);
     if (problems.list.length === 0) validateChainBudgets(args, name, problems);
