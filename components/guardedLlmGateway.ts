@@ -17,6 +17,7 @@ import { screenedPathsCel, serviceChainCel } from "./pure/screeningCel";
 import { RegionalHttpsLoadBalancer } from "./regionalHttpsLoadBalancer";
 import { checkComponentArgs, pick } from "./validation";
 import {
+    catchAllModels,
     gatewayServiceName,
     gatewayTemplateSettings,
     GuardedLlmGatewayArgs,
@@ -217,7 +218,8 @@ export class GuardedLlmGateway extends pulumi.ComponentResource {
      * One chain per service, in the order given. Each selects its service's requests by host (or prefixed path) or
      * by backend service; the last one selects every routed path of every service whatever the host or backend
      * attributes say, so that a request spelled in a way no earlier chain recognises is still screened (with the
-     * last service's templates) rather than passed on.
+     * last service's templates, and an entry for every service's model where the metadata allows) rather than passed
+     * on.
      */
     private extension(name: string, args: GuardedLlmGatewayArgs, project: pulumi.Input<string> | undefined) {
         const entries = Object.entries(args.services);
@@ -238,7 +240,7 @@ export class GuardedLlmGateway extends pulumi.ComponentResource {
                       ),
                 promptTemplateId: templates.promptTemplateId,
                 responseTemplateId: templates.responseTemplateId,
-                models: value.models,
+                models: last ? catchAllModels(args, name) : value.models,
                 screen,
                 failOpen,
                 timeout,

@@ -249,19 +249,39 @@ function validatePathRouting(args: GuardedLlmGatewayArgs, entries: [string, unkn
     );
 }
 
+/**
+ * What a service's chain budgets its `model_armor_settings` with: its screening direction and its templates' paths,
+ * the project's id at its longest while it is not known.
+ */
+function chainBudget(args: GuardedLlmGatewayArgs, name: string, service: string, value: GatewayServiceArgs) {
+    const project = typeof args.project === "string" ? args.project : LONGEST_PROJECT_ID;
+    const templates = serviceTemplatesName(name, service, value);
+    const [prompt, response] = (["prompt", "response"] as const).map((side) =>
+        templatePath(project, args.region, modelArmorTemplateId(templates, side)),
+    );
+    const { screen } = resolveScreeningOptions(serviceModelArmor(args, value));
+    return (models: readonly string[]) => settingsBudgetProblem(screen, prompt, response, models);
+}
+
 /** Each service's `model_armor_settings` must fit its chain's metadata; checked on valid args only. */
 function validateChainBudgets(args: GuardedLlmGatewayArgs, name: string, problems: Problems): void {
-    const project = typeof args.project === "string" ? args.project : LONGEST_PROJECT_ID;
     for (const [service, value] of Object.entries(args.services)) {
-        const templates = serviceTemplatesName(name, service, value);
-        const [prompt, response] = (["prompt", "response"] as const).map((side) =>
-            templatePath(project, args.region, modelArmorTemplateId(templates, side)),
-        );
-        const { screen } = resolveScreeningOptions(serviceModelArmor(args, value));
         const models = value.models ?? [];
-        const problem = settingsBudgetProblem(screen, prompt, response, models);
+        const problem = chainBudget(args, name, service, value)(models);
         if (problem) problems.add(`services.${service}.models`, models, problem);
     }
+}
+
+/**
+ * The models the last chain names: every service's, when their entries fit its metadata with the last service's
+ * templates, so that a request no earlier chain recognised still meets an entry for its model rather than only
+ * `default` (whose reach is unconfirmed); else the last service's own.
+ */
+export function catchAllModels(args: GuardedLlmGatewayArgs, name: string): readonly string[] {
+    const entries = Object.entries(args.services);
+    const [service, value] = entries[entries.length - 1];
+    const every = [...new Set(entries.flatMap(([, s]) => s.models ?? []))];
+    return chainBudget(args, name, service, value)(every) === undefined ? every : (value.models ?? []);
 }
 
 /** The gateway's warnings: each service's as an endpoint's, under its key, and the caveat of path routing. */

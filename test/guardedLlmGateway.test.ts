@@ -89,9 +89,10 @@ describe("GuardedLlmGateway", () => {
             const entries = settings.map((text: string) => JSON.parse(text));
             assert.deepStrictEqual(
                 entries.map((e: { model: string }[]) => e.map((entry) => entry.model)),
+                // The last chain also names the other services' models, which its metadata has room for.
                 [
                     ["gemma3:4b", "default"],
-                    ["qwen2.5-coder:32b", "default"],
+                    ["gemma3:4b", "qwen2.5-coder:32b", "default"],
                 ],
             );
             assert.match(entries[0][0].user_prompt_template_id, /\/templates\/fleet-armor-prompt$/);
@@ -122,7 +123,7 @@ describe("GuardedLlmGateway", () => {
                     // Without the backend attribute (its spelling is unconfirmed), the host alone picks the chain.
                     assert.strictEqual(chainFor(extension, { path: row.path, host }), service);
                     // However the client spells the Host, in any case and with a port, its service's chain.
-                    for (const spelling of [host.toUpperCase(), `${host}:443`]) {
+                    for (const spelling of [host.toUpperCase(), `${host}:443`, `${host}.`]) {
                         assert.strictEqual(chainFor(extension, { path: row.path, host: spelling }), service);
                     }
                     // A request no earlier chain recognises still meets the last one, never none.
@@ -298,7 +299,13 @@ describe("GuardedLlmGateway", () => {
             assertProblems(await refusal(gateway({ services: six })), [["services", "6 services"]]);
             const five = Object.fromEntries(["a", "b", "c", "d", "e"].map((n) => [n, svc(n)]));
             const { resources } = await record(gateway({ services: five }));
-            assert.strictEqual(resources.one(TYPES.trafficExtension).inputs.extensionChains.length, 5);
+            const chains = resources.one(TYPES.trafficExtension).inputs.extensionChains;
+            assert.strictEqual(chains.length, 5);
+            // Five services' models would overflow the last chain's metadata: it names its own service's only.
+            const models = JSON.parse(chains[4].extensions[0].metadata.model_armor_settings).map(
+                (entry: { model: string }) => entry.model,
+            );
+            assert.deepStrictEqual(models, ["e:1b", "default"]);
         });
 
         it("a duplicate host or model, a host the certificate does not name, prefix collisions", async () => {

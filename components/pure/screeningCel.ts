@@ -41,11 +41,12 @@ export function serviceChainCel(match: ServiceChainMatch): string {
 }
 
 /**
- * CEL matching `host` as a Host header may spell it: in any case, with or without a port. Dots are written `[.]` so
+ * CEL matching `host` as a Host header may spell it: in any case, as a name with its root's dot, with or without a
+ * port. Dots are written `[.]` so
  * that the pattern needs no escapes (host names hold only letters, digits, hyphens and dots).
  */
 export function hostMatchesCel(host: string): string {
-    return `request.host.matches("(?i)^${host.replace(/\./g, "[.]")}(:[0-9]+)?$")`;
+    return `request.host.matches("(?i)^${host.replace(/\./g, "[.]")}[.]?(:[0-9]+)?$")`;
 }
 
 /** The request attributes a condition can read. */
