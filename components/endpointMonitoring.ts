@@ -99,7 +99,7 @@ export const SANITIZE_LOGS_KEYS: readonly (keyof SanitizeLogsArgs)[] = ["retenti
  * a new metric, and refuses an alert on it until then (UNCONFIRMED how long in practice; Google's error says up to 10
  * minutes). Waiting costs one deploy this long, once.
  */
-export const LOG_METRIC_PROPAGATION_SECONDS = 180;
+export const LOG_METRIC_PROPAGATION_SECONDS = 600;
 
 /** The alert thresholds when a stack sets none: the one place they are written. */
 export const MONITORING_ALERT_DEFAULTS: AlertThresholds = {

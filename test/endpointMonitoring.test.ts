@@ -141,12 +141,12 @@ describe("EndpointMonitoring", () => {
                 "guarded-llm prod: how to read this dashboard",
                 "Requests at the load balancer, by response code",
                 "Latency at the load balancer (p95), by response code class",
-                "Refused by the allowlist",
+                "404s, load balancer vs Cloud Run: the gap is the allowlist",
                 "Model Armor blocks, by direction",
-                "Fail-closed 500s",
+                "5xx, load balancer vs Cloud Run: the gap is fail-closed callouts",
                 "Model Armor sanitize requests vs the callout quota",
                 "prod-ollama: instances",
-                "prod-ollama: GPU utilisation (p95)",
+                "prod-ollama: GPU utilisation (mean)",
                 "prod-ollama: GPU memory (p99)",
                 "prod-ollama: request latency at Cloud Run (p95)",
             ]);
@@ -163,7 +163,9 @@ describe("EndpointMonitoring", () => {
                     ["responses", `resource.label."template_id"="prod-armor-response"`],
                 ],
             );
-            const refused = tile(d, "Refused by the allowlist").xyChart!.dataSets.map((s) => s.legendTemplate);
+            const refused = tile(d, "404s, load balancer vs Cloud Run: the gap is the allowlist").xyChart!.dataSets.map(
+                (s) => s.legendTemplate,
+            );
             assert.deepStrictEqual(refused, ["load balancer 404", "Cloud Run 404"]);
         });
 
@@ -176,7 +178,7 @@ describe("EndpointMonitoring", () => {
                     row.map((t) => t.widget.title),
                     [
                         `${service}: instances`,
-                        `${service}: GPU utilisation (p95)`,
+                        `${service}: GPU utilisation (mean)`,
                         `${service}: GPU memory (p99)`,
                         `${service}: request latency at Cloud Run (p95)`,
                     ],
@@ -310,8 +312,8 @@ describe("EndpointMonitoring", () => {
             );
             // The dashboard draws the same thresholds.
             const d = JSON.parse(r.one(TYPES.dashboard).inputs.dashboardJson) as DashboardDefinition;
-            assert.deepStrictEqual(tile(d, "svc: GPU utilisation (p95)").xyChart!.thresholds, [
-                { value: 0.8, label: "alert (mean)" },
+            assert.deepStrictEqual(tile(d, "svc: GPU utilisation (mean)").xyChart!.thresholds, [
+                { value: 0.8, label: "alert" },
             ]);
         });
 
@@ -439,8 +441,8 @@ describe("EndpointMonitoring", () => {
                 mosaicLayout: {
                     columns: 48,
                     tiles: [
-                        { xPos: 0, yPos: 0, width: 48, height: 6, widget: widget("note") },
-                        { xPos: 0, yPos: 6, width: 24, height: 16, widget: widget("left chart") },
+                        { width: 48, height: 6, widget: widget("note") },
+                        { yPos: 6, width: 24, height: 16, widget: widget("left chart") },
                         { xPos: 24, yPos: 6, width: 24, height: 16, widget: widget("right chart with a long title") },
                     ],
                 },

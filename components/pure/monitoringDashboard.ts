@@ -161,8 +161,9 @@ interface Widget {
 }
 /** A tile of the dashboard's mosaic layout (48 columns). */
 export interface Tile {
-    xPos: number;
-    yPos: number;
+    /** Left out at 0: the API does not return zero positions, and a stored 0 would show as a change on every update. */
+    xPos?: number;
+    yPos?: number;
     width: number;
     height: number;
     widget: Widget;
@@ -241,7 +242,7 @@ function dashboardRows(t: MonitoringTargets, a: AlertThresholds): Widget[][] {
         ]),
     ];
     const guard = [
-        chart("Refused by the allowlist", "responses/min", [
+        chart(`${refused}s, load balancer vs Cloud Run: the gap is the allowlist`, "responses/min", [
             dataSet(
                 loadBalancerFilter(t, "request_count", `metric.label."response_code"=${refused}`),
                 perMinute(),
@@ -264,7 +265,7 @@ function dashboardRows(t: MonitoringTargets, a: AlertThresholds): Widget[][] {
             }),
         ]),
         chart(
-            "Fail-closed 500s",
+            "5xx, load balancer vs Cloud Run: the gap is fail-closed callouts",
             "responses/min",
             [
                 dataSet(
@@ -305,16 +306,17 @@ function dashboardRows(t: MonitoringTargets, a: AlertThresholds): Widget[][] {
             ),
         ]),
         chart(
-            `${s.label}: GPU utilisation (p95)`,
+            `${s.label}: GPU utilisation (mean)`,
             "ratio",
             [
+                // The statistic the GPU saturation alert watches, so that its line means what the alert means.
                 dataSet(cloudRunFilter(t, "container/gpu/utilizations", [s]), {
                     alignmentPeriod: MINUTE,
-                    perSeriesAligner: "ALIGN_PERCENTILE_95",
+                    perSeriesAligner: "ALIGN_MEAN",
                     crossSeriesReducer: "REDUCE_MAX",
                 }),
             ],
-            lines({ value: a.gpuUtilizationPercent / 100, label: "alert (mean)" }),
+            lines({ value: a.gpuUtilizationPercent / 100, label: "alert" }),
         ),
         chart(
             `${s.label}: GPU memory (p99)`,
@@ -349,7 +351,14 @@ export function dashboardDefinition(t: MonitoringTargets, a: AlertThresholds): D
         const height = row.some((w) => w.text) ? NOTE_HEIGHT : CHART_HEIGHT;
         row.forEach((widget, i) => {
             const last = i === row.length - 1;
-            tiles.push({ xPos: i * width, yPos, width: last ? COLUMNS - i * width : width, height, widget });
+            const xPos = i * width;
+            tiles.push({
+                ...(xPos > 0 ? { xPos } : {}),
+                ...(yPos > 0 ? { yPos } : {}),
+                width: last ? COLUMNS - xPos : width,
+                height,
+                widget,
+            });
         });
         yPos += height;
     }
@@ -361,11 +370,12 @@ export function dashboardDefinition(t: MonitoringTargets, a: AlertThresholds): D
  * columns. What the plan prints and the README shows.
  */
 export function renderDashboardGrid(dashboard: DashboardDefinition, width = 100): string[] {
-    const { columns, tiles } = dashboard.mosaicLayout;
+    const { columns } = dashboard.mosaicLayout;
+    const tiles = dashboard.mosaicLayout.tiles.map((t) => ({ ...t, xPos: t.xPos ?? 0, yPos: t.yPos ?? 0 }));
     const rows = [...new Set(tiles.map((t) => t.yPos))].sort((a, b) => a - b);
     const at = (x: number) => Math.round((x * (width - 1)) / columns);
     const out: string[] = [];
-    const border = (row: Tile[]) => {
+    const border = (row: typeof tiles) => {
         const chars = Array.from({ length: width }, () => " ");
         for (const t of row) {
             for (let i = at(t.xPos); i <= at(t.xPos + t.width); i++) chars[i] = "-";
@@ -471,7 +481,7 @@ export function alertPolicySpecs(t: MonitoringTargets, a: AlertThresholds): Aler
     return [
         {
             key: "fail-closed",
-            displayName: `${t.title}: fail-closed 500s`,
+            displayName: `${t.title}: load balancer 5xx (fail-closed callouts among them)`,
             severity: "CRITICAL",
             conditions: [
                 condition(
