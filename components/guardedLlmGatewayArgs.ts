@@ -108,12 +108,11 @@ export const GUARDED_LLM_GATEWAY_ARG_KEYS = declareArgKeys<GuardedLlmGatewayArgs
 });
 
 /** Keys of a service: the Ollama keys, plus how it is reached and screened. */
-export const GATEWAY_SERVICE_KEYS: readonly string[] = [
-    ...OLLAMA_SERVICE_ARG_KEYS.config,
-    "host",
-    "pathPrefix",
-    "modelArmor",
-];
+export const GATEWAY_SERVICE_ARG_KEYS = declareArgKeys<GatewayServiceArgs>()({
+    config: [...OLLAMA_SERVICE_ARG_KEYS.config, "host", "pathPrefix", "modelArmor"],
+    // Set by the gateway itself: a shared bucket's directory is the service's name.
+    codeOnly: ["modelDirectory"],
+});
 /** Template keys of `modelArmor`: a service that sets one has templates of its own. */
 export const TEMPLATE_KEYS = MODEL_ARMOR_TEMPLATES_ARG_KEYS.config;
 
@@ -195,7 +194,7 @@ export function validateGuardedLlmGatewayArgs(
     for (const [service, value] of entries) {
         const at = problems.under(`services.${service}.`, { region: regionKey });
         if (!problems.object(`services.${service}`, value)) continue;
-        at.knownKeys(value, GATEWAY_SERVICE_KEYS);
+        at.knownKeys(value, GATEWAY_SERVICE_ARG_KEYS.config);
         const limit = OLLAMA_SERVICE_NAME_LIMIT[0] - name.length - 1;
         if (!SERVICE_NAME_PATTERN.test(service)) {
             problems.add(`services.${service}`, undefined, `the service name ${SERVICE_NAME_EXPECTED}`);
