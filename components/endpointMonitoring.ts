@@ -398,20 +398,30 @@ export const monitoredService = (label: string, cloudRunService: string, templat
     responseTemplateId: modelArmorTemplateId(templates, "response"),
 });
 
-/** The monitoring of a guarded endpoint or gateway (`name`): its load balancer's HTTPS rule and each of `services`. */
+/**
+ * The monitoring of a guarded endpoint or gateway (`name`), when its args turn it on: its load balancer's HTTPS rule
+ * and each of `services`.
+ */
 export function monitorLoadBalancer(
     name: string,
-    config: EndpointMonitoringConfig,
+    args: {
+        readonly monitoring?: EndpointMonitoringConfig;
+        readonly region: string;
+        readonly loadBalancer: { readonly refusedPathStatus?: 403 | 404 };
+    },
+    project: pulumi.Input<string> | undefined,
     loadBalancer: RegionalHttpsLoadBalancer,
-    placement: { region: string; project?: pulumi.Input<string>; refusedPathStatus?: 403 | 404 },
     services: readonly MonitoredServiceArgs[],
     parent: pulumi.Resource,
-): EndpointMonitoring {
+): EndpointMonitoring | undefined {
+    if (args.monitoring === undefined) return undefined;
     return new EndpointMonitoring(
         `${name}-monitoring`,
         {
-            ...config,
-            ...placement,
+            ...args.monitoring,
+            region: args.region,
+            project,
+            refusedPathStatus: args.loadBalancer.refusedPathStatus,
             forwardingRuleName: loadBalancer.httpsForwardingRule.name,
             loadBalancingScheme: loadBalancer.loadBalancingScheme,
             services,

@@ -390,16 +390,14 @@ export class GuardedLlmEndpoint extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        if (args.monitoring) {
-            this.monitoring = monitorLoadBalancer(
-                name,
-                args.monitoring,
-                this.loadBalancer,
-                { region, project, refusedPathStatus: args.loadBalancer.refusedPathStatus },
-                [monitoredService(this.ollama.serviceName, this.ollama.serviceName, templatesName(name))],
-                this,
-            );
-        }
+        this.monitoring = monitorLoadBalancer(
+            name,
+            args,
+            project,
+            this.loadBalancer,
+            [monitoredService(this.ollama.serviceName, this.ollama.serviceName, templatesName(name))],
+            this,
+        );
         for (const warning of guardedLlmEndpointWarnings(args)) pulumi.log.warn(warning, this);
 
         this.endpointUrl = this.loadBalancer.endpointUrl;

@@ -137,22 +137,16 @@ export class GuardedLlmGateway extends pulumi.ComponentResource {
         ));
         this.modelArmor = this.templates(name, args, project);
         this.trafficExtension = this.extension(name, args, project);
-        if (args.monitoring) {
-            this.monitoring = monitorLoadBalancer(
-                name,
-                args.monitoring,
-                this.loadBalancer,
-                { region, project, refusedPathStatus: args.loadBalancer.refusedPathStatus },
-                entries.map(([service, value]) =>
-                    monitoredService(
-                        service,
-                        this.ollama[service].serviceName,
-                        serviceTemplatesName(name, service, value),
-                    ),
-                ),
-                this,
-            );
-        }
+        this.monitoring = monitorLoadBalancer(
+            name,
+            args,
+            project,
+            this.loadBalancer,
+            entries.map(([service, value]) =>
+                monitoredService(service, this.ollama[service].serviceName, serviceTemplatesName(name, service, value)),
+            ),
+            this,
+        );
         for (const warning of guardedLlmGatewayWarnings(args)) pulumi.log.warn(warning, this);
 
         this.services = Object.fromEntries(
