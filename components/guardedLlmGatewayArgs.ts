@@ -174,7 +174,7 @@ export function validateGuardedLlmGatewayArgs(
             problems.add(
                 "services",
                 `${entries.length} services`,
-                `a gateway serves 1 to ${MAX_EXTENSION_CHAINS} services: its traffic extension holds one chain per service, and at most ${MAX_EXTENSION_CHAINS}`,
+                `a gateway serves 1 to ${MAX_EXTENSION_CHAINS} services: its traffic extension holds one chain per service, and at most ${MAX_EXTENSION_CHAINS}; serve the others from a second gateway`,
             );
         }
     }
@@ -222,7 +222,7 @@ export function validateGuardedLlmGatewayArgs(
                 at.add(
                     `models[${i}]`,
                     model,
-                    `is served by services.${earlier} too: a model name must route to exactly one service`,
+                    `is served by services.${earlier} too: a model name must route to exactly one service; declare it in one of them`,
                 );
             }
             served.set(canonical, service);

@@ -307,7 +307,11 @@ function validateServices(services: unknown, tls: unknown, problems: Problems): 
         if (service.host !== undefined && item.matches("host", service.host, DOMAIN_PATTERN, DOMAIN_EXPECTED)) {
             distinct(item, "host", service.host, "host", service.name);
             if (covered !== undefined && !covered.names.some((name) => coversHost(name, service.host as string))) {
-                item.add("host", service.host, `is not a name of the certificate: ${covered.source}`);
+                item.add(
+                    "host",
+                    service.host,
+                    `is not a name of the certificate (${covered.source}): add it to the certificate, or route the service by a host the certificate names`,
+                );
             }
         }
         if (

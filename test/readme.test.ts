@@ -62,6 +62,18 @@ describe("README", () => {
         assert.strictEqual(block[1].trimEnd(), drawn, "stale: paste the dashboard of npm run plan -- --stack prod");
     });
 
+    it("quotes a gateway's mistakes exactly as the validation words them", () => {
+        const block =
+            /The mistakes specific to a gateway are refused like the others, one line each:\n\n((?: {4}.*\n)+)/.exec(
+                README,
+            );
+        assert.ok(block, "README lists a gateway's mistakes");
+        const messages = new Set(RULES.map(([, , message]) => message));
+        for (const line of block[1].trim().split("\n")) {
+            assert.ok(messages.has(line.trim()), `README quotes a line no rule produces: ${line.trim()}`);
+        }
+    });
+
     it("quotes only error lines the validation really produces", () => {
         const block = /### Mistakes are refused[\s\S]*?\n\n((?: {4}.*\n)+)/.exec(README);
         assert.ok(block, "README has the list of common mistakes");
