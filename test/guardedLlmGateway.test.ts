@@ -8,6 +8,8 @@ import { PROBE_PATHS, routedHosts, routeTable } from "../components/pure/routeTa
 import { conditionMatches, parseCondition, serviceChainCel } from "../components/pure/screeningCel";
 import { routeRequest } from "../components/pure/urlMapRouter";
 import { runPolicies } from "../tools/policyRunner";
+import { renderPlan } from "../tools/renderPlan";
+import { renderRoutes } from "../tools/routeReport";
 import { RecordedResource } from "../tools/mockRuntime";
 import { assertProblems, envOf, record, Recorded, refusal, shippedPlan } from "./harness";
 
@@ -134,6 +136,64 @@ describe("GuardedLlmGateway", () => {
             assert.strictEqual(routeRequest(urlMap, "/v1/chat/completions", "other.example.com").kind, "refused");
         });
 
+        it("plans each service, and a route table per host that names the chain screening each row", async () => {
+            const lines = renderPlan(await shippedPlan("fleet")).split("\n");
+            const at = lines.indexOf("Services (2, one load balancer, one traffic extension with a chain each):");
+            assert.ok(at >= 0, "a Services section");
+            assert.match(
+                lines[at + 1],
+                /^ {2}chat +https:\/\/chat\.llm\.example\.com +nvidia-l4 +models gemma3:4b +templates fleet-armor-prompt \/ fleet-armor-response$/,
+            );
+            assert.match(
+                lines[at + 2],
+                /^ {2}coder +https:\/\/coder\.llm\.example\.com +nvidia-rtx-pro-6000 +models qwen2\.5-coder:32b /,
+            );
+            assert.ok(lines.includes("  any other host, or the IP address: refused 404"));
+            for (const host of FLEET_HOSTS) {
+                const service = host.split(".")[0];
+                const table = lines.indexOf(`  Host ${host}:`);
+                assert.ok(table >= 0, `a route table for ${host}`);
+                const templates = service === "chat" ? "fleet-armor" : "fleet-coder-armor";
+                assert.match(
+                    lines[table + 1],
+                    new RegExp(
+                        `^ {4}/v1/chat/completions +-> fleet-lb-${service}-backend +screened by chain ${service}: prompts by ${templates}-prompt, responses by ${templates}-response \\(non-streaming only\\)$`,
+                    ),
+                );
+            }
+        });
+
+        it("exports each service and an A record per host, all pointing at the one address", async () => {
+            const { outputs } = await shippedPlan("fleet");
+            const services = outputs.services as Record<string, Record<string, unknown>>;
+            assert.deepStrictEqual(
+                Object.entries(services).map(([name, s]) => [name, s.url, s.host, s.gpuType, s.models, s.serviceName]),
+                [
+                    [
+                        "chat",
+                        "https://chat.llm.example.com",
+                        "chat.llm.example.com",
+                        "nvidia-l4",
+                        ["gemma3:4b"],
+                        "fleet-chat",
+                    ],
+                    [
+                        "coder",
+                        "https://coder.llm.example.com",
+                        "coder.llm.example.com",
+                        "nvidia-rtx-pro-6000",
+                        ["qwen2.5-coder:32b"],
+                        "fleet-coder",
+                    ],
+                ],
+            );
+            const records = outputs.dnsRecords as { name: string; type: string; data: string }[];
+            assert.deepStrictEqual(
+                records.filter((r) => r.type === "A"),
+                FLEET_HOSTS.map((host) => ({ name: `${host}.`, type: "A", data: outputs.ipAddress })),
+            );
+        });
+
         it("passes the policy pack, which proves every routed request of every service passes its own chain", async () => {
             assert.deepStrictEqual(
                 runPolicies(await fleet()).filter((v) => v.enforcementLevel === "mandatory"),
@@ -205,6 +265,17 @@ describe("GuardedLlmGateway", () => {
                 "after the rewrite, the backend picks the chain",
             );
             assert.strictEqual(chainFor(extension, { path: "/v1/chat/completions" }), "coder", "else the last chain");
+            // The plan does not call a rewritten route screened: which path Model Armor reads is unconfirmed.
+            const routes = renderRoutes(resources.all);
+            assert.ok(
+                routes.some((l) =>
+                    /^ {2}\/coder\/v1\/chat\/completions +-> gw-lb-coder-backend as \/v1\/chat\/completions +screening UNCONFIRMED \(Model Armor may not recognise this path\) by chain coder: /.test(
+                        l,
+                    ),
+                ),
+                routes.join("\n"),
+            );
+            assert.ok(routes.some((l) => /^ {2}\/v1\/chat\/completions +refused 404$/.test(l)));
             assert.ok(
                 warnings.some((w) => w.startsWith("services route by pathPrefix: whether Model Armor recognises")),
             );
