@@ -314,6 +314,13 @@ describe("GuardedLlmGateway", () => {
                 perService.resources.ofType(TYPES.bucket).map((b) => b.name),
                 ["gw-chat-models", "gw-coder-models"],
             );
+            // Each service's accounts are granted on its own bucket only.
+            const grants = perService.resources.ofType(TYPES.bucketIamMember);
+            assert.strictEqual(grants.length, 4, "a run and a pull account per service");
+            for (const grant of grants) {
+                const service = grant.name.split("-")[1];
+                assert.match(grant.inputs.bucket, new RegExp(`^gw-${service}-models`), grant.name);
+            }
             const shared = await record(gateway());
             assert.deepStrictEqual(
                 shared.resources.ofType(TYPES.bucket).map((b) => b.name),
