@@ -12,6 +12,7 @@
  * service), never by naming conventions. The output is deterministic: node ids come from resource names, and
  * everything is drawn in a fixed order, so that two diagrams can be compared as text.
  */
+import { lastSegment } from "../components/pure/selfLinks";
 import { classifyOllamaPath, OllamaPathKind } from "../components/pure/ollamaPaths";
 import { TYPES } from "../components/pure/resourceTypes";
 import { PROBE_PATHS, routedHosts, routeTable, RouteTableRow } from "../components/pure/routeTable";
@@ -104,8 +105,6 @@ const byName = (a: RecordedResource, b: RecordedResource) =>
     a.name < b.name ? -1 : a.name > b.name ? 1 : a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0;
 /** A resource's name as GCP holds it: its `name` input, else its Pulumi name (what the mock runtime gives it). */
 const gcpName = (r: RecordedResource): string => (typeof r.inputs.name === "string" ? r.inputs.name : r.name);
-/** The last segment of a self link or resource path. */
-const lastSegment = (id: unknown) => (typeof id === "string" ? id.split("/").pop()! : undefined);
 
 /** Lookups over the recorded resources, each answer sorted by name. */
 class Resources {

@@ -1,4 +1,5 @@
 /** The offline plan as text: the resources as a tree with their key settings, the outputs, routes and warnings. */
+import { lastSegment } from "../components/pure/selfLinks";
 import { DashboardDefinition, renderDashboardGrid } from "../components/pure/monitoringDashboard";
 import { TYPES } from "../components/pure/resourceTypes";
 import { parseJson, valueAt } from "../components/pure/values";
@@ -132,7 +133,7 @@ function renderServices(services: unknown): string[] {
         String(s.url),
         String(s.gpuType),
         (s.models as string[]).join(", ") || "(none declared)",
-        [s.promptTemplateId, s.responseTemplateId].map((t) => String(t).split("/").pop()).join(" / "),
+        [s.promptTemplateId, s.responseTemplateId].map(lastSegment).join(" / "),
     ]);
     const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
     return [

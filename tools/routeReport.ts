@@ -4,6 +4,7 @@
  * which direction and with which template. Resources are linked by the dependencies the program really created
  * (extension -> forwarding rule -> proxy -> URL map), not by names.
  */
+import { lastSegment } from "../components/pure/selfLinks";
 import {
     decodeModelArmorSettings,
     DEFAULT_MODEL_ENTRY,
@@ -99,7 +100,7 @@ function describeUnnamed(urlMap: RecordedResource): string {
 /** The chain that screens a routed row: the first whose condition selects it (before or after a rewrite). */
 export function chainFor(row: RouteTableRow, screening: Screening | undefined): Chain | undefined {
     if (screening === undefined || row.route.kind !== "backend") return undefined;
-    const backendService = row.route.service.split("/").pop();
+    const backendService = lastSegment(row.route.service);
     const paths = [row.path, ...(row.route.rewrittenPath === undefined ? [] : [row.route.rewrittenPath])];
     return paths
         .map((path) =>
@@ -114,7 +115,7 @@ function describeRoute(row: RouteTableRow, screening: Screening | undefined, nam
     const { route } = row;
     if (route.kind === "refused") return `refused ${route.status}`;
     if (route.kind === "redirect") return `redirect ${route.status}`;
-    const target = `-> ${namesChain ? `${route.service.split("/").pop()}` : "Ollama"}${route.rewrittenPath ? ` as ${route.rewrittenPath}` : ""}`;
+    const target = `-> ${namesChain ? lastSegment(route.service) : "Ollama"}${route.rewrittenPath ? ` as ${route.rewrittenPath}` : ""}`;
     const chain = chainFor(row, screening);
     if (row.ollamaKind === "read-only") return `${target}  nothing to screen (read-only: no prompt or response)`;
     if (!chain) return `${target}  UNSCREENED (outside the Model Armor extension)`;
@@ -141,7 +142,6 @@ export function screeningOf(urlMap: RecordedResource, resources: RecordedResourc
 
 /** How a recorded traffic extension screens, read from its inputs. */
 export function readScreening(extension: RecordedResource): Screening {
-    const templateName = (id: unknown) => (typeof id === "string" ? id.split("/").pop() : undefined);
     const chains = (extension.inputs.extensionChains ?? []).map((chain: any): Chain => {
         const callout = chain?.extensions?.[0] ?? {};
         const events: string[] = callout.supportedEvents ?? [];
@@ -151,8 +151,8 @@ export function readScreening(extension: RecordedResource): Screening {
         return {
             name: chain?.name,
             condition: typeof cel === "string" ? parseCondition(cel) : undefined,
-            prompts: events.includes(REQUEST_BODY) ? templateName(fallback?.[PROMPT_TEMPLATE_KEY]) : undefined,
-            responses: events.includes(RESPONSE_BODY) ? templateName(fallback?.[RESPONSE_TEMPLATE_KEY]) : undefined,
+            prompts: events.includes(REQUEST_BODY) ? lastSegment(fallback?.[PROMPT_TEMPLATE_KEY]) : undefined,
+            responses: events.includes(RESPONSE_BODY) ? lastSegment(fallback?.[RESPONSE_TEMPLATE_KEY]) : undefined,
             failOpen: callout.failOpen === true,
             timeout: callout.timeout,
             service: typeof callout.service === "string" ? callout.service : undefined,

@@ -38,3 +38,7 @@ export function pathNames(value: string, name: string, collection?: string): boo
     if (collection === undefined) return true;
     return value.slice(0, -name.length - 1).endsWith(`/${collection}`);
 }
+
+/** The last segment of a self link or resource path (`.../backendServices/NAME`, `projects/P/.../templates/T`). */
+export const lastSegment = (path: unknown): string | undefined =>
+    typeof path === "string" ? path.split("/").pop() : undefined;
