@@ -39,7 +39,6 @@ import {
     validateOllamaServiceArgs,
 } from "./ollamaServiceArgs";
 import { ENDPOINT_APIS, ProjectApis } from "./projectApis";
-import { routedPaths } from "./pure/allowlistUrlMap";
 import { LONGEST_PROJECT_ID, settingsBudgetProblem, templatePath } from "./pure/modelArmorSettings";
 import { componentType } from "./pure/resourceTypes";
 import { RouteTableRow } from "./pure/routeTable";
@@ -382,7 +381,7 @@ export class GuardedLlmEndpoint extends pulumi.ComponentResource {
                 promptTemplateId: this.modelArmor.promptTemplateId,
                 responseTemplateId: this.modelArmor.responseTemplateId,
                 // Every path the URL map sends to Ollama; the rest never reaches the backend.
-                screenedPaths: routedPaths(args.loadBalancer.allowedPaths),
+                screenedPaths: this.loadBalancer.routedPaths,
                 models: args.ollama?.models,
                 screen,
                 failOpen,

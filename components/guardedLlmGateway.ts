@@ -10,7 +10,6 @@ import { bucketNameProblem } from "./naming";
 import { OllamaService } from "./ollamaService";
 import { OLLAMA_SERVICE_NAME_LIMIT } from "./ollamaServiceArgs";
 import { ProjectApis } from "./projectApis";
-import { routedPaths } from "./pure/allowlistUrlMap";
 import { componentType } from "./pure/resourceTypes";
 import { RouteTableRow } from "./pure/routeTable";
 import { screenedPathsCel, serviceChainCel } from "./pure/screeningCel";
@@ -217,7 +216,7 @@ export class GuardedLlmGateway extends pulumi.ComponentResource {
      */
     private extension(name: string, args: GuardedLlmGatewayArgs, project: pulumi.Input<string> | undefined) {
         const entries = Object.entries(args.services);
-        const paths = routedPaths(args.loadBalancer.allowedPaths);
+        const paths = this.loadBalancer.routedPaths;
         const everyRoutedPath = entries.flatMap(([, s]) => paths.map((p) => `${s.pathPrefix ?? ""}${p}`));
         const everyPath = [...new Set([...everyRoutedPath, ...paths])];
         const chains = entries.map(([service, value], i) => {
