@@ -433,6 +433,18 @@ describe("EndpointMonitoring", () => {
         });
     });
 
+    it("lays tiles in whole columns that fill each row, and leaves zero positions out (the API drops them)", async () => {
+        const r = await recordedOf("fleet");
+        const { mosaicLayout } = JSON.parse(r.one(TYPES.dashboard).inputs.dashboardJson) as DashboardDefinition;
+        for (const tile of mosaicLayout.tiles) {
+            assert.ok(tile.xPos !== 0 && tile.yPos !== 0, JSON.stringify({ xPos: tile.xPos, yPos: tile.yPos }));
+            assert.ok(Number.isInteger(tile.width));
+        }
+        const rows = new Map<number, number>();
+        for (const t of mosaicLayout.tiles) rows.set(t.yPos ?? 0, (rows.get(t.yPos ?? 0) ?? 0) + t.width);
+        assert.deepStrictEqual([...new Set(rows.values())], [mosaicLayout.columns]);
+    });
+
     it("draws a dashboard's tiles as a text grid, each box its share of the 48 columns", () => {
         const widget = (title: string) => ({ title });
         const grid = renderDashboardGrid(
