@@ -453,6 +453,30 @@ function reportSplitBackends(
     }
 }
 
+/**
+ * The chains that do not call Model Armor but would run for a request before the first Model Armor chain that selects
+ * it (an unreadable condition may take any request), each with that chain and the paths concerned.
+ */
+function chainsTakingFirst(chains: readonly ChainView[], requests: readonly ChainRequest[]) {
+    const taken = new Map<string, { earlier: ChainView; screening: ChainView; paths: string[] }>();
+    const selects = (chain: ChainView, request: ChainRequest) =>
+        typeof chain.condition === "string" ||
+        (chain.condition !== undefined && conditionMatches(chain.condition, request));
+    for (const request of requests) {
+        const screening = chains.find(
+            (c) => c.callsModelArmor && typeof c.condition === "object" && selects(c, request),
+        );
+        if (screening === undefined) continue;
+        for (const chain of chains.slice(0, screening.index).filter((c) => !c.callsModelArmor && selects(c, request))) {
+            const key = `${chain.index}/${screening.index}`;
+            const entry = taken.get(key) ?? { earlier: chain, screening, paths: [] };
+            if (!entry.paths.includes(request.path)) entry.paths.push(request.path);
+            taken.set(key, entry);
+        }
+    }
+    return taken;
+}
+
 export const modelArmorChainRunsFirst: StackValidationPolicy = {
     name: "model-armor-chain-runs-first",
     description:
@@ -462,28 +486,8 @@ export const modelArmorChainRunsFirst: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     validateStack: onStackView((stack, report) => {
         for (const { extension, chains, routed } of routedThroughExtensions(stack)) {
-            const taken = new Map<string, { earlier: ChainView; screening: ChainView; paths: string[] }>();
-            for (const { requests } of routed) {
-                for (const request of requests.flatMap((r) => r.requests)) {
-                    const screening = chains.find(
-                        (c) =>
-                            c.callsModelArmor &&
-                            typeof c.condition === "object" &&
-                            conditionMatches(c.condition, request),
-                    );
-                    if (screening === undefined) continue;
-                    for (const earlier of chains.slice(0, screening.index)) {
-                        if (earlier.callsModelArmor || earlier.condition === undefined) continue;
-                        const matches =
-                            typeof earlier.condition === "string" || conditionMatches(earlier.condition, request);
-                        if (!matches) continue;
-                        const key = `${earlier.index}/${screening.index}`;
-                        const entry = taken.get(key) ?? { earlier, screening, paths: [] };
-                        if (!entry.paths.includes(request.path)) entry.paths.push(request.path);
-                        taken.set(key, entry);
-                    }
-                }
-            }
+            const requests = routed.flatMap((r) => r.requests.flatMap((request) => request.requests));
+            const taken = chainsTakingFirst(chains, requests);
             for (const { earlier, screening, paths } of taken.values()) {
                 report(
                     `${earlier.where} of ${extension.name} comes before the Model Armor chain ${screening.where} ` +
